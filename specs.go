@@ -1,0 +1,22 @@
+// Package urakata holds what the whole module shares from its root: the vendors' API
+// descriptions under testdata/, embedded so that the sandboxes in the urakata binary can
+// validate against them (Go can embed only files at or below a package's folder).
+package urakata
+
+import (
+	"embed"
+	"fmt"
+)
+
+//go:embed testdata/freee/hr.json
+var vendorAPIs embed.FS
+
+// VendorAPI returns a vendor API description by its path under testdata/, e.g.
+// "freee/hr.json". Each file has its licence beside it in testdata/.
+func VendorAPI(path string) ([]byte, error) {
+	b, err := vendorAPIs.ReadFile("testdata/" + path)
+	if err != nil {
+		return nil, fmt.Errorf("vendor API description %q: not embedded (see specs.go)", path)
+	}
+	return b, nil
+}
