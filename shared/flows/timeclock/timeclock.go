@@ -1,0 +1,195 @@
+// Package timeclock is the timeclock-to-payroll flow: for one pay period it reads each
+// employee's time clocks from an attendance source, computes the days under Japanese labour
+// rules (package payroll), totals them into a WorkSummary and writes the whole summary to a
+// payroll target.
+//
+// One delivery per employee and period. Its idempotency key includes a digest of the
+// summary, so a second run with unchanged clocks writes nothing, and a corrected punch writes
+// the corrected summary once. The write is a natural upsert (the target replaces the whole
+// summary), and a worker that died mid-write is recovered by comparing what the target holds.
+package timeclock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/urakata/urakata/shared/fault"
+	"github.com/urakata/urakata/shared/hub"
+	"github.com/urakata/urakata/shared/model"
+	"github.com/urakata/urakata/shared/payroll"
+)
+
+// TypeName is the flow type's name in hub.yaml.
+const TypeName = "timeclock-to-payroll"
+
+// Flow is one configured timeclock-to-payroll flow.
+type Flow struct {
+	name         string
+	sourceConn   string
+	targetConn   string
+	source       hub.AttendanceSource
+	target       hub.WorkSummaryTarget
+	rules        payroll.Rules
+	now          func() time.Time
+	logger       *slog.Logger
+	// Employee matching when source and target are different systems.
+	match        Matcher
+	targetLister hub.EmployeeSource
+	matchOrder   []string
+	overrides    map[string]string
+}
+
+var (
+	_ hub.Flow       = (*Flow)(nil)
+	_ hub.Recoverer  = (*Flow)(nil)
+	_ hub.Reconciler = (*Flow)(nil)
+)
+
+// Payload is what a delivery carries: who, and the whole summary.
+type Payload struct {
+	// Employee carries the ids and the code only: no name or email travels on the queue.
+	Employee model.Employee    `json:"employee"`
+	Summary  model.WorkSummary `json:"summary"`
+}
+
+// Plan reads the source for the run's pay period and emits one summary per employee.
+func (f *Flow) Plan(ctx context.Context, run hub.Run, emit func(hub.Item) error) (string, error) {
+	period, err := f.period(run.Job.Period)
+	if err != nil {
+		return "", fault.Permanent("timeclock-to-payroll", err)
+	}
+	// The weekly 40 hours count from the week's first day, which may lie before the period.
+	fetch := period
+	fetch.Start = payroll.FirstDayNeeded(f.rules, period)
+
+	match, err := f.matcher(ctx, period)
+	if err != nil {
+		return "", err
+	}
+	for emp, err := range f.source.Employees(ctx, period) {
+		if err != nil {
+			return "", fmt.Errorf("list employees of %s: %w", f.sourceConn, err)
+		}
+		srcID := emp.ID(f.sourceConn)
+		key := fmt.Sprintf("employee/%s/%s", srcID, period.Label())
+		target, err := match.Match(emp)
+		if err != nil {
+			if e := emit(hub.Item{NaturalKey: key, Err: err}); e != nil {
+				return "", e
+			}
+			continue
+		}
+		key = fmt.Sprintf("employee/%s/%s", target.ID(f.targetConn), period.Label())
+		it := f.item(ctx, emp, target, key, period, fetch)
+		if err := emit(it); err != nil {
+			return "", err
+		}
+	}
+	return "", nil
+}
+
+// item reads and computes one employee's summary; what goes wrong for this employee alone is
+// the item's error, so the others are still paid.
+func (f *Flow) item(ctx context.Context, emp, target model.Employee, key string, period, fetch model.PayPeriod) hub.Item {
+	days, err := f.source.Attendance(ctx, emp, fetch)
+	if err != nil {
+		return hub.Item{NaturalKey: key, Err: fmt.Errorf("read time clocks: %w", err)}
+	}
+	sum, issues, err := payroll.Summarize(f.rules, period, emp.ID(f.sourceConn), days)
+	if err != nil {
+		return hub.Item{NaturalKey: key, Err: err}
+	}
+	if len(issues) > 0 {
+		// Totals computed over a day with a broken punch would be wrong pay: stop this
+		// employee until the punch is fixed at the source.
+		errs := make([]error, 0, len(issues))
+		for _, is := range issues {
+			errs = append(errs, is)
+		}
+		return hub.Item{NaturalKey: key, Err: fmt.Errorf("fix the time clock at %s and run again: %w", f.sourceConn, errors.Join(errs...))}
+	}
+	sum.EmployeeID = target.ID(f.targetConn)
+	sum.EmployeeCode = emp.Code
+	return hub.Item{NaturalKey: key, Payload: Payload{Employee: target, Summary: sum}}
+}
+
+// Deliver writes the whole summary to the target.
+func (f *Flow) Deliver(ctx context.Context, d hub.Delivery) (hub.Result, error) {
+	var p Payload
+	if err := hub.DecodePayload(d, &p); err != nil {
+		return hub.Result{}, err
+	}
+	ref, err := f.target.PutWorkSummary(ctx, p.Employee, p.Summary)
+	if err != nil {
+		return hub.Result{}, fmt.Errorf("put work summary %s: %w", d.NaturalKey, err)
+	}
+	return hub.Result{Ref: ref}, nil
+}
+
+// Recover reports whether the target already holds exactly this summary.
+func (f *Flow) Recover(ctx context.Context, d hub.Delivery) (hub.Result, bool, error) {
+	r, err := f.Reconcile(ctx, d)
+	if err != nil {
+		return hub.Result{}, false, err
+	}
+	return hub.Result{Detail: "target already held it"}, r.Match, nil
+}
+
+// Reconcile compares the planned summary with what the target holds now.
+func (f *Flow) Reconcile(ctx context.Context, d hub.Delivery) (hub.Reconciliation, error) {
+	var p Payload
+	if err := hub.DecodePayload(d, &p); err != nil {
+		return hub.Reconciliation{}, err
+	}
+	got, ok, err := f.target.GetWorkSummary(ctx, p.Employee, p.Summary.Period)
+	if err != nil {
+		return hub.Reconciliation{}, fmt.Errorf("get work summary %s: %w", d.NaturalKey, err)
+	}
+	r := hub.Reconciliation{NaturalKey: d.NaturalKey}
+	if !ok {
+		r.Differences = []string{"target holds no summary for this period"}
+		return r, nil
+	}
+	for _, diff := range payroll.Reconcile(p.Summary, got) {
+		r.Differences = append(r.Differences, diff.String())
+	}
+	r.Match = len(r.Differences) == 0
+	return r, nil
+}
+
+// ResolvePeriod names the pay period a run covers: label itself ("YYYY-MM") when given,
+// otherwise the period that closed most recently in the company's zone.
+func (f *Flow) ResolvePeriod(label string) (string, error) {
+	p, err := f.period(label)
+	if err != nil {
+		return "", err
+	}
+	return p.Label(), nil
+}
+
+// period resolves "YYYY-MM", or "" for the period that closed most recently.
+func (f *Flow) period(label string) (model.PayPeriod, error) {
+	if label != "" {
+		t, err := time.Parse("2006-01", label)
+		if err != nil {
+			return model.PayPeriod{}, fmt.Errorf("period %q: want YYYY-MM", label)
+		}
+		return payroll.PeriodFor(f.rules.ClosingDay, t.Year(), t.Month())
+	}
+	today := model.DateOf(f.now(), f.zone())
+	cur, err := payroll.PeriodContaining(f.rules.ClosingDay, today)
+	if err != nil {
+		return model.PayPeriod{}, err
+	}
+	return payroll.PeriodContaining(f.rules.ClosingDay, cur.Start.AddDays(-1))
+}
+
+func (f *Flow) zone() *time.Location {
+	if f.rules.Zone != nil {
+		return f.rules.Zone
+	}
+	return payroll.JST
+}

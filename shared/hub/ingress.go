@@ -1,0 +1,171 @@
+package hub
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/urakata/urakata/shared/queue"
+)
+
+// WebhookReceiver is the capability of a connector that receives its vendor's webhooks.
+// VerifyWebhook must check the signature over the raw body before anything else, reject
+// stale timestamps, and answer the vendor's handshakes itself (WebhookResult.Reply).
+type WebhookReceiver interface {
+	VerifyWebhook(ctx context.Context, h http.Header, body []byte) (WebhookResult, error)
+}
+
+// ErrBadSignature is what VerifyWebhook returns (wrapped) for a request that is not from the
+// vendor: a missing or wrong signature, a stale timestamp, a replay. Ingress answers 401.
+var ErrBadSignature = errors.New("webhook: signature not valid")
+
+// WebhookResult is a verified webhook: events to act on, and/or a reply the vendor expects
+// (Slack's url_verification challenge, Xero's intent to receive).
+type WebhookResult struct {
+	Events []WebhookEvent
+	Reply  *WebhookReply
+}
+
+// WebhookReply is a handshake answer.
+type WebhookReply struct {
+	Status      int
+	ContentType string
+	Body        []byte
+}
+
+// WebhookEvent is one verified event: its id is the vendor's delivery id, the natural
+// dedupe key.
+type WebhookEvent struct {
+	ID   string `json:"id"`
+	Type string `json:"type"`
+	// Resource is the vendor's id of what the event is about (fetch details through the API).
+	Resource string `json:"resource,omitempty"`
+}
+
+// Ingress is the webhook front door: verify, turn each event into a Job for the flows that
+// the connection triggers, enqueue durably, answer 2xx fast. It calls no vendor API.
+//
+// POST /hooks/{connection}. Bad signature: 401, nothing enqueued. Body over MaxBody: 413.
+// Unknown connection: 404.
+type Ingress struct {
+	Queue queue.Queue
+	// Receivers maps a connection name to its verifier.
+	Receivers map[string]WebhookReceiver
+	// Routes maps a connection name to the flows its webhooks trigger.
+	Routes map[string][]string
+	// MaxBody bounds a request body (default 1 MiB).
+	MaxBody int64
+	Logger  *slog.Logger
+	Now     func() time.Time
+}
+
+func (in *Ingress) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	conn, ok := strings.CutPrefix(r.URL.Path, "/hooks/")
+	if !ok || conn == "" || strings.Contains(conn, "/") {
+		http.NotFound(w, r)
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "webhooks are POSTed", http.StatusMethodNotAllowed)
+		return
+	}
+	recv, ok := in.Receivers[conn]
+	if !ok {
+		http.Error(w, "no webhook receiver for connection "+conn, http.StatusNotFound)
+		return
+	}
+	limit := in.MaxBody
+	if limit <= 0 {
+		limit = 1 << 20
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "could not read the body", http.StatusBadRequest)
+		return
+	}
+	log := in.logger().With("connection", conn)
+	res, err := recv.VerifyWebhook(r.Context(), r.Header, body)
+	switch {
+	case errors.Is(err, ErrBadSignature):
+		log.Warn("webhook rejected", "err", err)
+		http.Error(w, "signature not valid", http.StatusUnauthorized)
+		return
+	case err != nil:
+		log.Warn("webhook malformed", "err", err)
+		http.Error(w, "malformed webhook", http.StatusBadRequest)
+		return
+	}
+	batch := make([]queue.Outgoing, 0, len(res.Events)*len(in.Routes[conn]))
+	now := in.now().UTC()
+	for _, ev := range res.Events {
+		for _, flow := range in.Routes[conn] {
+			job := Job{Flow: flow, RunID: webhookRunID(conn, flow, ev.ID), Trigger: "webhook", At: now, Event: &ev}
+			b, err := Envelope{Kind: KindJob, Job: &job}.Encode()
+			if err != nil {
+				http.Error(w, "could not encode", http.StatusInternalServerError)
+				return
+			}
+			batch = append(batch, queue.Outgoing{Body: b, Attributes: map[string]string{"kind": string(KindJob), "flow": flow, "run_id": job.RunID}})
+		}
+	}
+	if len(batch) > 0 {
+		if err := in.Queue.Send(r.Context(), batch); err != nil {
+			log.Error("webhook not enqueued", "err", err)
+			http.Error(w, "try again", http.StatusServiceUnavailable)
+			return
+		}
+	}
+	log.Info("webhook enqueued", "events", len(res.Events), "jobs", len(batch))
+	if res.Reply != nil {
+		if res.Reply.ContentType != "" {
+			w.Header().Set("Content-Type", res.Reply.ContentType)
+		}
+		w.WriteHeader(orDefault(res.Reply.Status, http.StatusOK))
+		_, _ = w.Write(res.Reply.Body)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusAccepted)
+	_ = json.NewEncoder(w).Encode(map[string]int{"accepted": len(res.Events)})
+}
+
+// webhookRunID is deterministic in the vendor's delivery id, so a redelivered webhook
+// names the same run.
+func webhookRunID(conn, flow, eventID string) string {
+	sum := sha256.Sum256([]byte(conn + "\x00" + flow + "\x00" + eventID))
+	return "wh-" + hex.EncodeToString(sum[:8])
+}
+
+func orDefault(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+func (in *Ingress) now() time.Time {
+	if in.Now != nil {
+		return in.Now()
+	}
+	return time.Now()
+}
+
+func (in *Ingress) logger() *slog.Logger {
+	if in.Logger != nil {
+		return in.Logger
+	}
+	return slog.Default()
+}
