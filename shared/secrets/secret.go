@@ -12,16 +12,25 @@ const Redacted = "[redacted]"
 
 // Secret holds a credential. Its String, GoString, Format, MarshalJSON, MarshalText and slog
 // value all print [redacted]; only Reveal gives the value, at the one place that sends it.
-type Secret struct{ value string }
+//
+// The value sits behind a pointer because fmt cannot call the methods of a value held in an
+// unexported field: it prints such a field by reflection, and there a nested pointer prints
+// as an address, never as what it points to.
+type Secret struct{ value *string }
 
 // New wraps a credential.
-func New(value string) Secret { return Secret{value: value} }
+func New(value string) Secret { return Secret{value: &value} }
 
 // Reveal returns the credential. Call it only where the value leaves for its vendor.
-func (s Secret) Reveal() string { return s.value }
+func (s Secret) Reveal() string {
+	if s.value == nil {
+		return ""
+	}
+	return *s.value
+}
 
 // IsZero reports whether the secret is empty.
-func (s Secret) IsZero() bool { return s.value == "" }
+func (s Secret) IsZero() bool { return s.Reveal() == "" }
 
 // String prints [redacted].
 func (Secret) String() string { return Redacted }
