@@ -31,3 +31,10 @@ type WorkSummaryTarget interface {
 	// GetWorkSummary returns what the target holds now; ok is false when it holds nothing.
 	GetWorkSummary(ctx context.Context, emp model.Employee, period model.PayPeriod) (s model.WorkSummary, ok bool, err error)
 }
+
+// SummaryComparer is the optional ability of a WorkSummaryTarget to say what of a summary it
+// can hand back: some targets take fields they never return, or return two fields summed.
+// Reconciliation and crash recovery compare Comparable(planned) with Comparable(read back).
+type SummaryComparer interface {
+	Comparable(s model.WorkSummary) model.WorkSummary
+}

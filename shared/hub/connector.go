@@ -63,6 +63,9 @@ type Env struct {
 	// Secret is the connection's credential as stored (a token, or a JSON object of the
 	// secret fields).
 	Secret secrets.Secret
+	// SecretName is where Secret came from (hub.yaml's secret:), for messages that tell an
+	// operator which secret to update.
+	SecretName string
 	// Tokens keeps OAuth tokens between runs.
 	Tokens store.Tokens
 	// Zone is the company's zone: business dates are read in it.

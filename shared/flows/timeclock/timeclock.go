@@ -153,7 +153,11 @@ func (f *Flow) Reconcile(ctx context.Context, d hub.Delivery) (hub.Reconciliatio
 		r.Differences = []string{"target holds no summary for this period"}
 		return r, nil
 	}
-	for _, diff := range payroll.Reconcile(p.Summary, got) {
+	want := p.Summary
+	if c, ok := f.target.(hub.SummaryComparer); ok {
+		want, got = c.Comparable(want), c.Comparable(got)
+	}
+	for _, diff := range payroll.Reconcile(want, got) {
 		r.Differences = append(r.Differences, diff.String())
 	}
 	r.Match = len(r.Differences) == 0

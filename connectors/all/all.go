@@ -1,0 +1,7 @@
+// Package all registers every connector, for binaries that want them all (the CLI, the
+// Lambda functions). A connector registers itself in its package's init.
+package all
+
+import (
+	_ "github.com/urakata/urakata/connectors/freee" // freee-hr: freee 人事労務
+)

@@ -1,0 +1,278 @@
+package freee
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/urakata/urakata/shared/fault"
+	"github.com/urakata/urakata/shared/httpx"
+	"github.com/urakata/urakata/shared/secrets"
+)
+
+const (
+	// Vendor is the connector's name in hub.yaml.
+	Vendor = "freee-hr"
+	// DefaultBaseURL is freee HR's API root (hr.json's server).
+	DefaultBaseURL = "https://api.freee.co.jp/hr"
+	// PageLimit is the largest page freee HR serves.
+	PageLimit = 100
+	userAgent = "urakata"
+)
+
+// Authorizer gives each request its access token. *TokenSource is the real one.
+type Authorizer interface {
+	// AccessToken returns a token that is valid now, refreshing it if need be.
+	AccessToken(ctx context.Context) (secrets.Secret, error)
+	// Renew is called when freee refused rejected (401): it returns a different token,
+	// refreshing unless someone already has.
+	Renew(ctx context.Context, rejected secrets.Secret) (secrets.Secret, error)
+}
+
+// Client talks to freee HR for one connection. Its services share one httpx.Client, so
+// they share the connection's limiter and quota state.
+type Client struct {
+	http *httpx.Client
+	auth Authorizer
+	// BaseURL is the API root, with a trailing slash; requests are resolved against it.
+	BaseURL *url.URL
+
+	common service
+
+	// Users reads the authorising user (GET /api/v1/users/me).
+	Users *UsersService
+	// Employees lists employees.
+	Employees *EmployeesService
+	// TimeClocks lists an employee's punches.
+	TimeClocks *TimeClocksService
+	// WorkRecords reads one employee's attendance for one date.
+	WorkRecords *WorkRecordsService
+	// WorkRecordSummaries reads and replaces one employee's monthly attendance totals.
+	WorkRecordSummaries *WorkRecordSummariesService
+}
+
+type service struct{ client *Client }
+
+// NewClient returns a client for the API at baseURL ("" for DefaultBaseURL) that sends
+// every request through hc, authorised by auth.
+func NewClient(hc *httpx.Client, auth Authorizer, baseURL string) (*Client, error) {
+	if baseURL == "" {
+		baseURL = DefaultBaseURL
+	}
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("%s: base URL %q is not an absolute URL", Vendor, baseURL)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	c := &Client{http: hc, auth: auth, BaseURL: u}
+	c.common.client = c
+	c.Users = (*UsersService)(&c.common)
+	c.Employees = (*EmployeesService)(&c.common)
+	c.TimeClocks = (*TimeClocksService)(&c.common)
+	c.WorkRecords = (*WorkRecordsService)(&c.common)
+	c.WorkRecordSummaries = (*WorkRecordSummariesService)(&c.common)
+	return c, nil
+}
+
+// NewRequest builds a request for path (relative to BaseURL, e.g. "api/v1/users/me", with
+// its query) and body, which is sent as JSON when not nil.
+func (c *Client) NewRequest(method, path string, body any) (*http.Request, error) {
+	u, err := c.BaseURL.Parse(strings.TrimPrefix(path, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: path %q: %w", Vendor, path, err)
+	}
+	var buf io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, fmt.Errorf("%s: encode %s body: %w", Vendor, method, err)
+		}
+		buf = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, u.String(), buf)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", Vendor, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", userAgent)
+	return req, nil
+}
+
+// Response is freee's answer with the quota state and, for list calls, where the next page
+// starts.
+type Response struct {
+	*httpx.Response
+	// NextOffset is the offset of the next page, or 0 when this was the last one.
+	NextOffset int
+}
+
+// Do sends req with the connection's access token and decodes the JSON answer into v (nil
+// to ignore it). A 401 is tried once more with a renewed token, because freee answers 401
+// when an access token expired early. Errors are typed as httpx documents; a body that is
+// not the JSON expected is a transient error.
+func (c *Client) Do(ctx context.Context, req *http.Request, v any) (*Response, error) {
+	token, err := c.auth.AccessToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hr, err := c.send(ctx, req, token)
+	var pe *fault.PermanentError
+	if errors.As(err, &pe) && pe.Status == http.StatusUnauthorized {
+		if token, err = c.auth.Renew(ctx, token); err != nil {
+			return nil, err
+		}
+		hr, err = c.send(ctx, req, token)
+	}
+	var resp *Response
+	if hr != nil {
+		resp = &Response{Response: hr}
+	}
+	if err != nil || v == nil {
+		return resp, err
+	}
+	if err := json.NewDecoder(hr.Body).Decode(v); err != nil && err != io.EOF {
+		return resp, fmt.Errorf("%s: decode %s %s: %w", Vendor, req.Method, req.URL.Path, err)
+	}
+	return resp, nil
+}
+
+// send sends a copy of req carrying token, so that req can be sent again.
+func (c *Client) send(ctx context.Context, req *http.Request, token secrets.Secret) (*httpx.Response, error) {
+	r := req.Clone(ctx)
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, fmt.Errorf("%s: rewind body: %w", Vendor, err)
+		}
+		r.Body = body
+	}
+	r.Header.Set("Authorization", "Bearer "+token.Reveal())
+	return c.http.Do(ctx, r)
+}
+
+// ListOptions pages through a list. freee serves at most PageLimit items a page.
+type ListOptions struct {
+	// Limit is the page size (1–100); 0 means PageLimit.
+	Limit int
+	// Offset is where the page starts.
+	Offset int
+}
+
+// page returns the limit and offset a request sends: freee's largest page unless asked
+// for less.
+func (o *ListOptions) page() (limit, offset int) {
+	limit = PageLimit
+	if o != nil {
+		if o.Limit > 0 {
+			limit = min(o.Limit, PageLimit)
+		}
+		offset = o.Offset
+	}
+	return limit, offset
+}
+
+func (o *ListOptions) values(q url.Values) {
+	limit, offset := o.page()
+	q.Set("limit", strconv.Itoa(limit))
+	q.Set("offset", strconv.Itoa(offset))
+}
+
+// nextOffset is where the page after items starts: freee's bare-array lists have no total,
+// so a full page means there may be more and a short one that there is none.
+func nextOffset(o *ListOptions, n int) int {
+	limit, offset := o.page()
+	if n < limit {
+		return 0
+	}
+	return offset + n
+}
+
+// pathf builds a request path with its query.
+func pathf(q url.Values, format string, args ...any) string {
+	p := fmt.Sprintf(format, args...)
+	if len(q) > 0 {
+		p += "?" + q.Encode()
+	}
+	return p
+}
+
+// all walks every page: list is called with each page's options until it reports no next
+// page. It stops at the first error, which it yields.
+func all[T any](opts *ListOptions, list func(*ListOptions) ([]T, *Response, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		page := ListOptions{}
+		if opts != nil {
+			page = *opts
+		}
+		for {
+			items, resp, err := list(&page)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			if resp == nil || resp.NextOffset == 0 {
+				return
+			}
+			page.Offset = resp.NextOffset
+		}
+	}
+}
+
+// tokyo is freee's wall clock, used for the times freee writes without an offset. Japan has
+// kept +09:00 without daylight saving since 1951, so a fixed zone is exact.
+var tokyo = time.FixedZone("Asia/Tokyo", 9*60*60)
+
+// Timestamp is a freee date-time. freee writes RFC 3339 in responses and "2006-01-02
+// 15:04:05" (Japan time) in some payloads; both are read, keeping the offset given.
+type Timestamp struct{ time.Time }
+
+// UnmarshalJSON reads RFC 3339, or "2006-01-02 15:04:05" as Japan time; null is zero.
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		t.Time = time.Time{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("timestamp: %w", err)
+	}
+	v, err := parseTime(s)
+	if err != nil {
+		return err
+	}
+	t.Time = v
+	return nil
+}
+
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if v, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return v, nil
+	}
+	if v, err := time.ParseInLocation(time.DateTime, s, tokyo); err == nil {
+		return v, nil
+	}
+	return time.Time{}, fmt.Errorf("timestamp %q: want RFC 3339 or 2006-01-02 15:04:05", s)
+}
