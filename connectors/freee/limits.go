@@ -14,9 +14,13 @@ import (
 // DefaultRequestsPerHour is freee HR's published limit.
 const DefaultRequestsPerHour = 10000
 
-// Policy is how freee HR wants to be called: requestsPerHour spread evenly (burst 10), its
-// X-Ratelimit-* headers (Reset is an RFC 3339 instant), and its 403 throttle for
-// "excessive access", which lifts after about ten minutes.
+// Policy is how freee HR wants to be called: its X-Ratelimit-* headers (Reset is an RFC 3339
+// instant), its 403 throttle for "excessive access", which lifts after about ten minutes,
+// and a token bucket refilled at requestsPerHour spread over the hour with a burst of a
+// twentieth of it. freee counts per hour, not per second: the burst lets a company of a few
+// hundred people run in seconds (500 requests at the default), the refill rate keeps a long
+// sync within the hourly budget, and when freee says the hour is spent (Remaining 0) the
+// client fails fast until Reset without calling.
 func Policy(requestsPerHour int) httpx.Policy {
 	if requestsPerHour <= 0 {
 		requestsPerHour = DefaultRequestsPerHour
@@ -24,7 +28,7 @@ func Policy(requestsPerHour int) httpx.Policy {
 	return httpx.Policy{
 		Name:         Vendor,
 		Rate:         rate.Limit(float64(requestsPerHour) / 3600),
-		Burst:        10,
+		Burst:        max(requestsPerHour/20, 1),
 		RetryMax:     4,
 		RetryWaitMin: 500 * time.Millisecond,
 		RetryWaitMax: 30 * time.Second,

@@ -51,8 +51,8 @@ func TestIsThrottle(t *testing.T) {
 func TestPolicy(t *testing.T) {
 	t.Parallel()
 	p := Policy(3600)
-	if p.Rate != rate.Limit(1) || p.Burst != 10 || p.RateHeaders.Remaining != "X-Ratelimit-Remaining" || p.ThrottleWait == 0 {
-		t.Errorf("Policy(3600) = %+v; want 1 request a second and freee's headers", p)
+	if p.Rate != rate.Limit(1) || p.Burst != 180 || p.RateHeaders.Remaining != "X-Ratelimit-Remaining" || p.ThrottleWait == 0 {
+		t.Errorf("Policy(3600) = %+v; want 1 request a second, a burst of 180 (a twentieth of the hour) and freee's headers", p)
 	}
 	if Policy(0).Rate != Policy(DefaultRequestsPerHour).Rate {
 		t.Error("a zero rate should fall back to freee's published limit")

@@ -2,6 +2,8 @@ package hub
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -127,7 +129,10 @@ func (w *Worker) handleDelivery(ctx context.Context, msg queue.Message, d Delive
 		return Disposition{Action: DeadLetter, Cause: out.Err.Error(), Status: StatusDead}
 	}
 
-	state, ent, err := w.Ledger.Claim(ctx, d.Key, w.Owner, w.lease())
+	// Each receive claims as its own owner: two goroutines of one process handling copies of
+	// one message must not both think they hold the claim.
+	owner := w.Owner + "/" + receiptTag(msg.Receipt)
+	state, ent, err := w.Ledger.Claim(ctx, d.Key, owner, w.lease())
 	if err != nil {
 		return w.failed(out, msg, fmt.Errorf("ledger claim: %w", err))
 	}
@@ -151,29 +156,29 @@ func (w *Worker) handleDelivery(ctx context.Context, msg queue.Message, d Delive
 	if rec, ok := bf.Flow.(Recoverer); ok && (state == store.Reclaimed || ent.Attempts > 1) {
 		res, landed, err := rec.Recover(dctx, d)
 		if err != nil {
-			return w.failedClaim(ctx, out, msg, d, fmt.Errorf("recover: %w", err))
+			return w.failedClaim(ctx, owner, out, msg, d, fmt.Errorf("recover: %w", err))
 		}
 		if landed {
 			log.Info("recovered: target already holds it", "ref", res.Ref, "claim", state.String())
-			return w.settle(ctx, out, d, store.Settlement{Outcome: store.Delivered, TargetRef: res.Ref, Detail: "recovered: target already held it"}, StatusDelivered)
+			return w.settle(ctx, owner, out, d, store.Settlement{Outcome: store.Delivered, TargetRef: res.Ref, Detail: "recovered: target already held it"}, StatusDelivered)
 		}
 	}
 
 	res, err := bf.Flow.Deliver(dctx, d)
 	if err != nil {
-		return w.failedClaim(ctx, out, msg, d, err)
+		return w.failedClaim(ctx, owner, out, msg, d, err)
 	}
 	outcome, status := store.Delivered, StatusDelivered
 	if res.Unchanged {
 		outcome, status = store.Skipped, StatusSkipped
 	}
 	log.Info("delivered", "ref", res.Ref, "unchanged", res.Unchanged)
-	return w.settle(ctx, out, d, store.Settlement{Outcome: outcome, TargetRef: res.Ref, Detail: res.Detail}, status)
+	return w.settle(ctx, owner, out, d, store.Settlement{Outcome: outcome, TargetRef: res.Ref, Detail: res.Detail}, status)
 }
 
-func (w *Worker) settle(ctx context.Context, out Outcome, d Delivery, s store.Settlement, status Status) Disposition {
+func (w *Worker) settle(ctx context.Context, owner string, out Outcome, d Delivery, s store.Settlement, status Status) Disposition {
 	out.Ref = s.TargetRef
-	if err := w.Ledger.Settle(ctx, d.Key, w.Owner, s); err != nil {
+	if err := w.Ledger.Settle(ctx, d.Key, owner, s); err != nil {
 		if errors.Is(err, store.ErrLostClaim) {
 			// The target has it; whoever holds the claim now will find it there.
 			w.logger().Warn("claim lost after writing; the next owner will recover", "delivery_id", d.Key)
@@ -190,8 +195,8 @@ func (w *Worker) settle(ctx context.Context, out Outcome, d Delivery, s store.Se
 
 // failedClaim releases the claim as Failed (so the next attempt claims it again and, being a
 // later attempt, looks the target up first) and classifies the error.
-func (w *Worker) failedClaim(ctx context.Context, out Outcome, msg queue.Message, d Delivery, err error) Disposition {
-	if serr := w.Ledger.Settle(ctx, d.Key, w.Owner, store.Settlement{Outcome: store.Failed, Detail: truncate(err.Error(), 500)}); serr != nil && !errors.Is(serr, store.ErrLostClaim) {
+func (w *Worker) failedClaim(ctx context.Context, owner string, out Outcome, msg queue.Message, d Delivery, err error) Disposition {
+	if serr := w.Ledger.Settle(ctx, d.Key, owner, store.Settlement{Outcome: store.Failed, Detail: truncate(err.Error(), 500)}); serr != nil && !errors.Is(serr, store.ErrLostClaim) {
 		w.logger().Warn("ledger release failed; the claim will expire", "delivery_id", d.Key, "err", serr)
 	}
 	return w.failed(out, msg, err)
@@ -330,6 +335,12 @@ func (w *Worker) logger() *slog.Logger {
 		return w.Logger
 	}
 	return slog.Default()
+}
+
+// receiptTag is a short, stable name for one receive of a message.
+func receiptTag(receipt string) string {
+	sum := sha256.Sum256([]byte(receipt))
+	return hex.EncodeToString(sum[:6])
 }
 
 // truncate shortens s to at most n bytes without splitting a character.

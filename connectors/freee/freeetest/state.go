@@ -1,0 +1,82 @@
+package freeetest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"time"
+)
+
+// stateVersion is the version of the saved-state format.
+const stateVersion = 1
+
+// state is what the sandbox remembers beyond what its seed makes: the tokens it issued,
+// the summaries written to it and the days changed. `urakata dev` saves it in the data folder
+// so that a second run meets the same vendor, as it would in real life (the refresh token it
+// holds is still valid, and the summaries it wrote are still there).
+type state struct {
+	Version   int                  `json:"version"`
+	Company   int                  `json:"company_id"`
+	Access    map[string]time.Time `json:"access_tokens"`
+	Refresh   map[string]time.Time `json:"refresh_tokens"`
+	Summaries []savedSummary       `json:"summaries"`
+	Days      []savedDay           `json:"days"`
+}
+
+type savedSummary struct {
+	Employee int        `json:"employee"`
+	Year     int        `json:"year"`
+	Month    time.Month `json:"month"`
+	Puts     int        `json:"puts"`
+	Summary  Summary    `json:"summary"`
+}
+
+type savedDay struct {
+	Employee int `json:"employee"`
+	Day      Day `json:"day"`
+}
+
+// SaveState writes what the sandbox remembers (tokens issued, summaries written, days
+// changed) to w as JSON.
+func (s *Server) SaveState(w io.Writer) error {
+	s.mu.Lock()
+	st := state{Version: stateVersion, Company: s.opts.CompanyID, Access: maps.Clone(s.tokens.access), Refresh: maps.Clone(s.tokens.refresh)}
+	for k, sum := range s.summaries {
+		st.Summaries = append(st.Summaries, savedSummary{Employee: k.employee, Year: k.year, Month: k.month, Puts: s.puts[k], Summary: sum})
+	}
+	for k, d := range s.overrides {
+		st.Days = append(st.Days, savedDay{Employee: k.employee, Day: d})
+	}
+	s.mu.Unlock()
+	enc := json.NewEncoder(w)
+	return enc.Encode(st)
+}
+
+// LoadState restores what SaveState wrote, on a sandbox built with the same options (the
+// same seed and company). It adds to the tokens the options already grant.
+func (s *Server) LoadState(r io.Reader) error {
+	var st state
+	if err := json.NewDecoder(r).Decode(&st); err != nil {
+		return fmt.Errorf("freeetest: saved state: %w", err)
+	}
+	if st.Version != stateVersion {
+		return fmt.Errorf("freeetest: saved state version %d; this sandbox reads %d", st.Version, stateVersion)
+	}
+	if st.Company != s.opts.CompanyID {
+		return fmt.Errorf("freeetest: saved state is of company %d, this sandbox is company %d", st.Company, s.opts.CompanyID)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	maps.Copy(s.tokens.access, st.Access)
+	maps.Copy(s.tokens.refresh, st.Refresh)
+	for _, sum := range st.Summaries {
+		k := monthKey{sum.Employee, sum.Year, sum.Month}
+		s.summaries[k] = sum.Summary
+		s.puts[k] = sum.Puts
+	}
+	for _, d := range st.Days {
+		s.overrides[dayKey{d.Employee, d.Day.Date}] = d.Day
+	}
+	return nil
+}

@@ -1,0 +1,174 @@
+// Package sandboxes starts the vendors' sandboxes for `urakata dev`: each connection of
+// hub.yaml whose vendor has a sandbox gets one on loopback, seeded with the demo company,
+// and the connection is pointed at it. It lives apart from the connectors so that the
+// Lambda binaries never link a sandbox.
+package sandboxes
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/urakata/urakata/connectors/freee"
+	"github.com/urakata/urakata/connectors/freee/freeetest"
+	"github.com/urakata/urakata/shared/config"
+	"github.com/urakata/urakata/shared/secrets"
+)
+
+// Options shape the demo company.
+type Options struct {
+	// Employees is the head count of the demo company.
+	Employees int
+	// Year and Month are the demo month (the zero value: the month before now in Tokyo).
+	Year  int
+	Month time.Month
+	// DataDir keeps each sandbox's state between runs (tokens issued, records written), so
+	// a second `urakata dev` meets the same vendor.
+	DataDir string
+	Logger  *slog.Logger
+}
+
+// Started is one running sandbox.
+type Started struct {
+	Connection, Vendor, BaseURL string
+}
+
+// Set is the sandboxes of one hub.yaml, and that hub.yaml pointed at them.
+type Set struct {
+	// Config is a copy of the hub.yaml with each sandboxed connection's base URL and
+	// settings pointing at its sandbox.
+	Config *config.File
+	// Secrets holds the sandboxes' credentials under the secret names hub.yaml gives.
+	Secrets secrets.Source
+	Started []Started
+	closers []func() error
+}
+
+// starter starts one vendor's sandbox for a connection.
+type starter func(conn config.Connection, opts Options, statePath string) (running, error)
+
+type running struct {
+	baseURL  string
+	settings map[string]any
+	secret   string
+	close    func() error
+}
+
+var starters = map[string]starter{
+	freee.Vendor: startFreeeHR,
+}
+
+// Has reports whether vendor has a sandbox.
+func Has(vendor string) bool { _, ok := starters[vendor]; return ok }
+
+// StartAll starts a sandbox for every connection of cfg. A connection whose vendor has no
+// sandbox is an error: the demo would otherwise call a real vendor.
+func StartAll(ctx context.Context, cfg *config.File, opts Options) (*Set, error) {
+	out := *cfg
+	out.Connections = slices.Clone(cfg.Connections)
+	set := &Set{Config: &out}
+	creds := map[string]string{}
+	for i, c := range out.Connections {
+		start, ok := starters[c.Vendor]
+		if !ok {
+			set.Close()
+			return nil, fmt.Errorf("connection %s: vendor %s has no sandbox; `urakata dev` runs only sandboxed vendors (use `urakata run` for the real ones)", c.Name, c.Vendor)
+		}
+		statePath := ""
+		if opts.DataDir != "" {
+			statePath = filepath.Join(opts.DataDir, "sandbox", c.Name+".json")
+		}
+		r, err := start(c, opts, statePath)
+		if err != nil {
+			set.Close()
+			return nil, fmt.Errorf("connection %s: sandbox: %w", c.Name, err)
+		}
+		c.BaseURL = r.baseURL
+		c.Settings = maps.Clone(c.Settings)
+		if c.Settings == nil {
+			c.Settings = map[string]any{}
+		}
+		maps.Copy(c.Settings, r.settings)
+		out.Connections[i] = c
+		if c.Secret != "" {
+			creds[c.Secret] = r.secret
+		}
+		set.closers = append(set.closers, r.close)
+		set.Started = append(set.Started, Started{Connection: c.Name, Vendor: c.Vendor, BaseURL: r.baseURL})
+	}
+	set.Secrets = secrets.Static(creds)
+	return set, nil
+}
+
+// Close stops every sandbox, saving its state.
+func (s *Set) Close() error {
+	var errs []error
+	for _, c := range s.closers {
+		errs = append(errs, c())
+	}
+	s.closers = nil
+	return errors.Join(errs...)
+}
+
+func startFreeeHR(conn config.Connection, opts Options, statePath string) (running, error) {
+	companyID, _ := conn.Settings["company_id"].(int)
+	srv := freeetest.New(freeetest.Options{Seed: 1, CompanyID: companyID, Employees: opts.Employees, Year: opts.Year, Month: opts.Month})
+	if statePath != "" {
+		if f, err := os.Open(statePath); err == nil {
+			err = srv.LoadState(f)
+			_ = f.Close()
+			if err != nil {
+				return running{}, fmt.Errorf("%s: %w (remove it to start the sandbox afresh)", statePath, err)
+			}
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return running{}, err
+		}
+	}
+	if err := srv.Start(); err != nil {
+		return running{}, err
+	}
+	cred, _ := json.Marshal(map[string]string{
+		"client_id": "freeetest-client", "client_secret": "freeetest-secret", "refresh_token": "freeetest-refresh-token",
+	})
+	return running{
+		baseURL:  srv.BaseURL(),
+		settings: map[string]any{"token_url": srv.TokenURL()},
+		secret:   string(cred),
+		close: func() error {
+			srv.Close()
+			if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {
+				opts.Logger.Warn("sandbox saw requests or responses that break the vendor's API description", "connection", conn.Name, "violations", len(v), "first", v[0].String())
+			}
+			if statePath == "" {
+				return nil
+			}
+			return saveState(srv, statePath)
+		},
+	}, nil
+}
+
+func saveState(srv *freeetest.Server, path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := srv.SaveState(f); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

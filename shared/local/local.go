@@ -1,0 +1,212 @@
+// Package local is the embedded runtime: the hub on one machine, with its queue, ledger,
+// cursors and tokens in one SQLite file, secrets from the environment or a 0600 file, an
+// in-process scheduler and a webhook server on loopback. `urakata dev` and `urakata run` are
+// thin wiring around it; the Lambda functions wire the same core to AWS instead.
+package local
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/urakata/urakata/shared/config"
+	"github.com/urakata/urakata/shared/hub"
+	"github.com/urakata/urakata/shared/queue"
+	"github.com/urakata/urakata/shared/queue/sqlitequeue"
+	"github.com/urakata/urakata/shared/secrets"
+	"github.com/urakata/urakata/shared/sqlitedb"
+	"github.com/urakata/urakata/shared/store/sqlitestore"
+)
+
+// Options are what the CLI decides beyond hub.yaml.
+type Options struct {
+	// DataDir overrides runtime.data_dir.
+	DataDir string
+	// Secrets is where connection secrets are looked up.
+	Secrets secrets.Source
+	Logger  *slog.Logger
+	// Progress, if set, is called about five times a second while a run goes on.
+	Progress func(Progress)
+	// Now is the clock (tests).
+	Now func() time.Time
+}
+
+// Hub is the embedded runtime for one hub.yaml.
+type Hub struct {
+	cfg     *config.File
+	opts    Options
+	dataDir string
+	db      *sql.DB
+	queue   *sqlitequeue.Queue
+	store   *sqlitestore.Store
+	flows   map[string]hub.BoundFlow
+	conns   map[string]any
+	engine  *hub.Engine
+	worker  *hub.Worker
+	tracker *tracker
+	log     *slog.Logger
+}
+
+// Open builds the hub: the data folder and its database, every connection's connector and
+// every flow. A missing secret or an unknown vendor is an error that names the connection.
+func Open(ctx context.Context, cfg *config.File, opts Options) (*Hub, error) {
+	h := &Hub{cfg: cfg, opts: opts, flows: map[string]hub.BoundFlow{}, conns: map[string]any{}, tracker: newTracker()}
+	h.log = opts.Logger
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	h.dataDir = opts.DataDir
+	if h.dataDir == "" {
+		h.dataDir = cfg.Runtime.DataDir
+	}
+	if err := os.MkdirAll(h.dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder %s: %w", h.dataDir, err)
+	}
+	db, err := sqlitedb.Open(ctx, filepath.Join(h.dataDir, "urakata.db"))
+	if err != nil {
+		return nil, fmt.Errorf("data folder %s: %w", h.dataDir, err)
+	}
+	h.db = db
+	if h.queue, err = sqlitequeue.New(db, sqlitequeue.Options{Name: "work", MaxReceives: cfg.Runtime.MaxReceives, Now: opts.Now}); err != nil {
+		h.Close()
+		return nil, err
+	}
+	if h.store, err = sqlitestore.New(db, sqlitestore.Options{Now: opts.Now}); err != nil {
+		h.Close()
+		return nil, err
+	}
+	if err := h.build(ctx); err != nil {
+		h.Close()
+		return nil, err
+	}
+	h.engine = &hub.Engine{Queue: h.queue, Ledger: h.store, Cursors: h.store, Logger: h.log, Now: opts.Now}
+	h.worker = &hub.Worker{
+		Queue: h.queue, Ledger: h.store, Engine: h.engine,
+		Flows:       func(name string) (hub.BoundFlow, bool) { bf, ok := h.flows[name]; return bf, ok },
+		Owner:       owner(),
+		Lease:       cfg.Runtime.Lease,
+		Visibility:  cfg.Runtime.Visibility,
+		Concurrency: cfg.Runtime.Workers,
+		MaxReceives: cfg.Runtime.MaxReceives,
+		OnOutcome:   h.tracker.observe,
+		Logger:      h.log,
+		Now:         opts.Now,
+	}
+	return h, nil
+}
+
+// build creates the connectors and flows hub.yaml declares.
+func (h *Hub) build(ctx context.Context) error {
+	zone := h.cfg.Company.Zone
+	for _, c := range h.cfg.Connections {
+		conn, ok := hub.Connectors.Lookup(c.Vendor)
+		if !ok {
+			return fmt.Errorf("connection %s: vendor %q is not in this binary", c.Name, c.Vendor)
+		}
+		var secret secrets.Secret
+		if c.Secret != "" {
+			s, err := secrets.ForConnection(ctx, h.opts.Secrets, c.Name, c.Secret)
+			if err != nil {
+				return err
+			}
+			secret = s
+		}
+		base := c.BaseURL
+		if base == "" {
+			base = conn.DefaultBaseURL
+		}
+		v, err := conn.New(ctx, hub.Env{
+			Connection: c.Name, BaseURL: base, Settings: c.Settings, Secret: secret, SecretName: c.Secret,
+			Tokens: h.store, Zone: zone, Logger: h.log.With("connection", c.Name),
+		})
+		if err != nil {
+			return fmt.Errorf("connection %s: %w", c.Name, err)
+		}
+		h.conns[c.Name] = v
+	}
+	for _, f := range h.cfg.Flows {
+		ft, ok := hub.LookupFlowType(f.Type)
+		if !ok {
+			return fmt.Errorf("flow %s: type %q is not in this binary", f.Name, f.Type)
+		}
+		if err := h.checkCapabilities(f, ft); err != nil {
+			return err
+		}
+		flow, err := ft.New(hub.FlowEnv{Config: f, Source: h.conns[f.Source], Target: h.conns[f.Target], Zone: zone, Logger: h.log.With("flow", f.Name), Now: h.opts.Now})
+		if err != nil {
+			return fmt.Errorf("flow %s: %w", f.Name, err)
+		}
+		h.flows[f.Name] = hub.BoundFlow{Name: f.Name, Target: f.Target, Flow: flow}
+	}
+	return nil
+}
+
+func (h *Hub) checkCapabilities(f config.Flow, ft hub.FlowType) error {
+	check := func(role, connName string, needs []hub.Capability) error {
+		c, ok := h.cfg.Connection(connName)
+		if !ok {
+			return fmt.Errorf("flow %s: no connection %q", f.Name, connName)
+		}
+		conn, _ := hub.Connectors.Lookup(c.Vendor)
+		for _, need := range needs {
+			if !conn.Has(need) {
+				return fmt.Errorf("flow %s: %s %s (vendor %s) cannot be a %s: it lacks %q; it offers %v", f.Name, role, connName, c.Vendor, role, need, conn.Capabilities)
+			}
+		}
+		return nil
+	}
+	if err := check("source", f.Source, ft.SourceNeeds); err != nil {
+		return err
+	}
+	return check("target", f.Target, ft.TargetNeeds)
+}
+
+// Close stops the queue and closes the database.
+func (h *Hub) Close() {
+	if h.queue != nil {
+		h.queue.Close()
+	}
+	if h.db != nil {
+		_ = h.db.Close()
+	}
+}
+
+// FlowNames returns the flows in hub.yaml order.
+func (h *Hub) FlowNames() []string {
+	names := make([]string, 0, len(h.cfg.Flows))
+	for _, f := range h.cfg.Flows {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+// Queue exposes the work queue (for dlq commands and tests).
+func (h *Hub) Queue() interface {
+	queue.Queue
+	queue.DeadLetters
+	queue.Counter
+} {
+	return h.queue
+}
+
+func owner() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d/%d", host, os.Getpid(), time.Now().UnixNano())
+}
+
+// Vocabulary tells hub.yaml validation which vendors and flow types this binary has.
+func Vocabulary() config.Vocabulary {
+	v := config.Vocabulary{Vendors: map[string][]config.Field{}, FlowTypes: map[string]config.FlowTypeSpec{}}
+	for _, c := range hub.Connectors.All() {
+		v.Vendors[c.Vendor] = c.Fields
+	}
+	for _, ft := range hub.FlowTypes() {
+		v.FlowTypes[ft.Name] = ft.Spec
+	}
+	return v
+}
+

@@ -1,0 +1,131 @@
+package local
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/urakata/urakata/shared/hub"
+	"github.com/urakata/urakata/shared/queue"
+)
+
+// Serve runs the hub until ctx ends: the workers, a scheduler for every flow with a
+// schedule, and the webhook server on runtime.listen (POST /hooks/{connection}, GET
+// /healthz). ready is called with the address once the server listens.
+func (h *Hub) Serve(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", h.cfg.Runtime.Listen)
+	if err != nil {
+		return fmt.Errorf("webhook server: listen on %s: %w", h.cfg.Runtime.Listen, err)
+	}
+	srv := &http.Server{Handler: h.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return h.worker.Run(gctx) })
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("webhook server: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	})
+	for _, f := range h.cfg.Flows {
+		if f.Trigger.Schedule == nil {
+			continue
+		}
+		g.Go(func() error { h.schedule(gctx, f.Name); return nil })
+	}
+	err = g.Wait()
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// Handler is the webhook server's handler (tests mount it on httptest).
+func (h *Hub) Handler() http.Handler {
+	in := &hub.Ingress{Queue: h.queue, Receivers: map[string]hub.WebhookReceiver{}, Routes: map[string][]string{}, Logger: h.log, Now: h.opts.Now}
+	for name, v := range h.conns {
+		if r, ok := v.(hub.WebhookReceiver); ok {
+			in.Receivers[name] = r
+		}
+	}
+	for _, f := range h.cfg.Flows {
+		if wh := f.Trigger.Webhook; wh != nil {
+			in.Routes[wh.Connection] = append(in.Routes[wh.Connection], f.Name)
+		}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/hooks/", in)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		st, err := h.queue.Stats(r.Context())
+		w.Header().Set("Content-Type", "application/json")
+		if err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_ = json.NewEncoder(w).Encode(map[string]any{"ok": false})
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "queue": st})
+	})
+	return mux
+}
+
+// schedule enqueues a job for flow at each fire time of its cron, in its zone, until ctx
+// ends. The pay period is fixed when the schedule fires, so a job that waits in the queue
+// still runs for the period it was meant for.
+func (h *Hub) schedule(ctx context.Context, flow string) {
+	fc, err := h.cfg.Flow(flow)
+	if err != nil || fc.Trigger.Schedule == nil {
+		return
+	}
+	s := fc.Trigger.Schedule
+	for {
+		next := s.Next(h.now())
+		h.log.Info("schedule armed", "flow", flow, "next", next)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Until(next)):
+		}
+		job := hub.Job{Flow: flow, RunID: newRunID(), Trigger: "schedule", At: next.UTC()}
+		if pr, ok := h.flows[flow].Flow.(periodResolver); ok {
+			p, err := pr.ResolvePeriod("")
+			if err != nil {
+				h.log.Error("schedule: no pay period", "flow", flow, "err", err)
+				continue
+			}
+			job.Period = p
+		}
+		if err := h.enqueueJob(ctx, job); err != nil {
+			h.log.Error("schedule: job not enqueued", "flow", flow, "err", err)
+		}
+	}
+}
+
+func (h *Hub) enqueueJob(ctx context.Context, job hub.Job) error {
+	b, err := hub.Envelope{Kind: hub.KindJob, Job: &job}.Encode()
+	if err != nil {
+		return err
+	}
+	return h.queue.Send(ctx, []queue.Outgoing{{Body: b, Attributes: map[string]string{"kind": string(hub.KindJob), "flow": job.Flow, "run_id": job.RunID}}})
+}
+
+func (h *Hub) now() time.Time {
+	if h.opts.Now != nil {
+		return h.opts.Now()
+	}
+	return time.Now()
+}
