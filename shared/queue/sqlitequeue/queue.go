@@ -182,8 +182,8 @@ func (q *Queue) Send(ctx context.Context, batch []queue.Outgoing) error {
 	return nil
 }
 
-// Receive returns up to opts.Max visible messages (at least 1, at most MaxReceive), oldest
-// visible first, and hides them for opts.Visibility. A message past the receive limit goes
+// Receive returns up to opts.Max visible messages, oldest visible first, and hides them for
+// opts.Visibility. A Max below 1 counts as 1; above MaxReceive it is refused. A message past the receive limit goes
 // to the dead letters on the way. With opts.Wait, it waits for a message to become visible:
 // woken by a Send, Retry or Redrive in this process or when a hidden message is due; a
 // message sent by another process is found at the latest when the wait ends.
@@ -237,7 +237,8 @@ func (q *Queue) receiveOnce(ctx context.Context, limit int, visibility time.Dura
 		// found again by the next pass.
 		taken := map[int64]bool{}
 		for len(msgs) < limit {
-			found, err := q.visible(ctx, tx, now, limit-len(msgs)+len(taken))
+			want := limit - len(msgs) + len(taken)
+			found, err := q.visible(ctx, tx, now, want)
 			if err != nil {
 				return err
 			}
@@ -258,7 +259,7 @@ func (q *Queue) receiveOnce(ctx context.Context, limit int, visibility time.Dura
 				token := rand.Text()
 				if _, err := tx.ExecContext(ctx, `UPDATE queue_messages
 					SET receive_count = receive_count + 1, visible_at = ?, receipt = ? WHERE seq = ?`,
-					nanos(now), token, c.seq); err != nil {
+					nanos(now.Add(visibility)), token, c.seq); err != nil {
 					return fmt.Errorf("hide a received message: %w", err)
 				}
 				c.ReceiveCount++
@@ -268,7 +269,7 @@ func (q *Queue) receiveOnce(ctx context.Context, limit int, visibility time.Dura
 					break
 				}
 			}
-			if fresh == 0 {
+			if fresh == 0 || len(found) < want {
 				break
 			}
 		}
@@ -465,7 +466,8 @@ func (q *Queue) Redrive(ctx context.Context, ids []string) (int, error) {
 }
 
 // Stats counts the queue's messages. A hidden message counts as in flight once it has been
-// received (also after Retry), and as delayed before, as SQS counts them.
+// received (also after Retry), and as delayed before, as SQS counts them. It reads every
+// live message of the queue: for progress and alarms, not for a hot path.
 func (q *Queue) Stats(ctx context.Context) (queue.Stats, error) {
 	if q.isClosed() {
 		return queue.Stats{}, ErrClosed

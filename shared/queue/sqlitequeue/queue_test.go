@@ -67,9 +67,10 @@ func TestConformance(t *testing.T) {
 	queuetest.Run(t, func(t *testing.T, maxReceives int) queuetest.Subject {
 		return newQueue(t, openDB(t), sqlitequeue.Options{MaxReceives: maxReceives})
 	}, queuetest.Features{
-		Tick:       200 * time.Millisecond,
-		MaxReceive: sqlitequeue.MaxReceive,
-		MaxSend:    1000,
+		Tick:               200 * time.Millisecond,
+		MaxReceive:         sqlitequeue.MaxReceive,
+		MaxSend:            1000,
+		DeleteReportsStale: true,
 	})
 }
 

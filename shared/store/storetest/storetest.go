@@ -25,27 +25,24 @@ type CursorsFactory func(t *testing.T, now func() time.Time) store.Cursors
 // TokensFactory builds a fresh, empty token store for one test.
 type TokensFactory func(t *testing.T, now func() time.Time) store.Tokens
 
-// Clock is the suite's fake time. It starts at a whole second, so that adapters storing
+// clock is the suite's fake time. It starts at a whole second, so that adapters storing
 // milliseconds round-trip it exactly.
-type Clock struct {
+type clock struct {
 	mu  sync.Mutex
 	now time.Time
 }
 
-// NewClock returns a clock at a fixed instant.
-func NewClock() *Clock {
-	return &Clock{now: time.Date(2025, 3, 31, 18, 0, 0, 0, time.UTC)}
+func newClock() *clock {
+	return &clock{now: time.Date(2025, 3, 31, 18, 0, 0, 0, time.UTC)}
 }
 
-// Now reads the clock.
-func (c *Clock) Now() time.Time {
+func (c *clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
-// Advance moves the clock on.
-func (c *Clock) Advance(d time.Duration) {
+func (c *clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
@@ -57,7 +54,7 @@ const contenders = 16
 type ledgerCase struct {
 	t   *testing.T
 	l   store.Ledger
-	clk *Clock
+	clk *clock
 }
 
 // RunLedger runs the ledger cases, in parallel.
@@ -84,7 +81,7 @@ func RunLedger(t *testing.T, f LedgerFactory) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			clk := NewClock()
+			clk := newClock()
 			c.run(ledgerCase{t: t, l: f(t, clk.Now), clk: clk})
 		})
 	}
@@ -315,7 +312,7 @@ func ledgerConcurrentClaims(c ledgerCase) {
 func RunCursors(t *testing.T, f CursorsFactory) {
 	cases := []struct {
 		name string
-		run  func(t *testing.T, c store.Cursors, clk *Clock)
+		run  func(t *testing.T, c store.Cursors, clk *clock)
 	}{
 		{"a cursor never stored reads as version zero", cursorMissing},
 		{"the first put expects version zero and makes version one", cursorFirstPut},
@@ -327,7 +324,7 @@ func RunCursors(t *testing.T, f CursorsFactory) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			clk := NewClock()
+			clk := newClock()
 			c.run(t, f(t, clk.Now), clk)
 		})
 	}
@@ -351,13 +348,13 @@ func putCursor(t *testing.T, c store.Cursors, name, value string, expect int64) 
 	return v
 }
 
-func cursorMissing(t *testing.T, c store.Cursors, _ *Clock) {
+func cursorMissing(t *testing.T, c store.Cursors, _ *clock) {
 	if cur := getCursor(t, c, "kot/attendance"); cur != (store.Cursor{}) {
 		t.Errorf("cursor = %+v, want the zero cursor", cur)
 	}
 }
 
-func cursorFirstPut(t *testing.T, c store.Cursors, clk *Clock) {
+func cursorFirstPut(t *testing.T, c store.Cursors, clk *clock) {
 	if v := putCursor(t, c, "kot/attendance", "2025-03-31T09:00:00Z", 0); v != 1 {
 		t.Errorf("version = %d, want 1", v)
 	}
@@ -374,7 +371,7 @@ func cursorFirstPut(t *testing.T, c store.Cursors, clk *Clock) {
 	}
 }
 
-func cursorStale(t *testing.T, c store.Cursors, _ *Clock) {
+func cursorStale(t *testing.T, c store.Cursors, _ *clock) {
 	putCursor(t, c, "k", "one", 0)
 	putCursor(t, c, "k", "two", 1)
 	for _, expect := range []int64{0, 1, 3} {
@@ -387,7 +384,7 @@ func cursorStale(t *testing.T, c store.Cursors, _ *Clock) {
 	}
 }
 
-func cursorMissingVersion(t *testing.T, c store.Cursors, _ *Clock) {
+func cursorMissingVersion(t *testing.T, c store.Cursors, _ *clock) {
 	if _, err := c.PutCursor(t.Context(), "k", "v", 1); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("err = %v, want ErrConflict", err)
 	}
@@ -396,7 +393,7 @@ func cursorMissingVersion(t *testing.T, c store.Cursors, _ *Clock) {
 	}
 }
 
-func cursorIndependent(t *testing.T, c store.Cursors, _ *Clock) {
+func cursorIndependent(t *testing.T, c store.Cursors, _ *clock) {
 	putCursor(t, c, "a", "a1", 0)
 	putCursor(t, c, "a", "a2", 1)
 	if v := putCursor(t, c, "b", "b1", 0); v != 1 {
@@ -407,7 +404,7 @@ func cursorIndependent(t *testing.T, c store.Cursors, _ *Clock) {
 	}
 }
 
-func cursorConcurrent(t *testing.T, c store.Cursors, _ *Clock) {
+func cursorConcurrent(t *testing.T, c store.Cursors, _ *clock) {
 	putCursor(t, c, "k", "start", 0)
 	errs := make([]error, contenders)
 	var wg sync.WaitGroup
@@ -449,7 +446,7 @@ func RunTokens(t *testing.T, f TokensFactory) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			c.run(t, f(t, NewClock().Now))
+			c.run(t, f(t, newClock().Now))
 		})
 	}
 }
