@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/urakata/urakata/connectors/freee/freeetest"
+)
+
+// mainEnv makes the test binary act as the urakata command, so tests can run it as a child
+// process (and kill it) without building it first.
+const mainEnv = "URAKATA_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(mainEnv) == "1" {
+		ctx := context.Background()
+		os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// urakata prepares the command as a child process with args.
+func urakata(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), mainEnv+"=1")
+	return cmd
+}
+
+// runUrakata runs the command to the end and returns stdout, stderr and the exit code.
+func runUrakata(t *testing.T, args ...string) (stdout, stderr []byte, code int) {
+	t.Helper()
+	cmd := urakata(args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return out.Bytes(), errb.Bytes(), ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes(), errb.Bytes(), 0
+}
+
+// writeHub writes a hub.yaml and a 0600 secrets file for one freee-hr connection to srv.
+func writeHub(t *testing.T, srv *freeetest.Server, runtime string) (hubPath, secretsPath string) {
+	return writeHubPeriod(t, srv, runtime, `{closing_day: 0, prescribed_daily_minutes: 480, prescribed_start: "09:00", prescribed_end: "18:00", week_start: sunday}`)
+}
+
+// writeHubPeriod is writeHub with the flow's pay period rules.
+func writeHubPeriod(t *testing.T, srv *freeetest.Server, runtime, period string) (hubPath, secretsPath string) {
+	t.Helper()
+	dir := t.TempDir()
+	hubPath = filepath.Join(dir, "hub.yaml")
+	yaml := fmt.Sprintf(`version: 1
+company: {zone: Asia/Tokyo}
+runtime: {%s}
+connections:
+  freee-hr:
+    vendor: freee-hr
+    base_url: %s
+    secret: FREEE_HR
+    settings: {company_id: 1, token_url: %s}
+flows:
+  timeclock-to-payroll:
+    type: timeclock-to-payroll
+    source: freee-hr
+    target: freee-hr
+    trigger: {schedule: {cron: "0 6 1 * *"}}
+    period: %s
+`, runtime, srv.BaseURL(), srv.TokenURL(), period)
+	if err := os.WriteFile(hubPath, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cred, _ := json.Marshal(map[string]any{"FREEE_HR": map[string]string{
+		"client_id": "freeetest-client", "client_secret": "freeetest-secret", "refresh_token": "freeetest-refresh-token",
+	}})
+	secretsPath = filepath.Join(dir, "secrets.json")
+	if err := os.WriteFile(secretsPath, cred, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return hubPath, secretsPath
+}
+
+// result is the part of a --json run result the tests read.
+type result struct {
+	OK    bool `json:"ok"`
+	Flows []struct {
+		Name           string `json:"name"`
+		Period         string `json:"period"`
+		Read           int    `json:"read"`
+		Delivered      int    `json:"delivered"`
+		Skipped        int    `json:"skipped"`
+		Failed         int    `json:"failed"`
+		Dead           int    `json:"dead"`
+		Reconciliation *struct {
+			Matched, Mismatched, Errors int
+		} `json:"reconciliation"`
+	} `json:"flows"`
+}
+
+func decodeResult(t *testing.T, stdout, stderr []byte) result {
+	t.Helper()
+	var r result
+	if err := json.Unmarshal(stdout, &r); err != nil {
+		t.Fatalf("stdout is not a JSON result: %v\nstdout: %s\nstderr: %s", err, stdout, tail(stderr))
+	}
+	return r
+}
+
+func tail(b []byte) []byte {
+	if len(b) > 4000 {
+		return b[len(b)-4000:]
+	}
+	return b
+}
+
+func newSandbox(t *testing.T, opts freeetest.Options) *freeetest.Server {
+	t.Helper()
+	if opts.Year == 0 {
+		opts.Year, opts.Month = 2026, time.October
+	}
+	srv := freeetest.New(opts)
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		srv.Close()
+		for _, v := range srv.Violations() {
+			t.Errorf("sandbox: %s", v)
+		}
+	})
+	return srv
+}
