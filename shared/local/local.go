@@ -209,4 +209,3 @@ func Vocabulary() config.Vocabulary {
 	}
 	return v
 }
-

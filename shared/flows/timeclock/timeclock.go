@@ -27,14 +27,14 @@ const TypeName = "timeclock-to-payroll"
 
 // Flow is one configured timeclock-to-payroll flow.
 type Flow struct {
-	name         string
-	sourceConn   string
-	targetConn   string
-	source       hub.AttendanceSource
-	target       hub.WorkSummaryTarget
-	rules        payroll.Rules
-	now          func() time.Time
-	logger       *slog.Logger
+	name       string
+	sourceConn string
+	targetConn string
+	source     hub.AttendanceSource
+	target     hub.WorkSummaryTarget
+	rules      payroll.Rules
+	now        func() time.Time
+	logger     *slog.Logger
 	// Employee matching when source and target are different systems.
 	match        Matcher
 	targetLister hub.EmployeeSource
