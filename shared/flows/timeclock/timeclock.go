@@ -69,27 +69,55 @@ func (f *Flow) Plan(ctx context.Context, run hub.Run, emit func(hub.Item) error)
 	if err != nil {
 		return "", err
 	}
-	for emp, err := range f.source.Employees(ctx, period) {
-		if err != nil {
-			return "", fmt.Errorf("list employees of %s: %w", f.sourceConn, err)
-		}
-		srcID := emp.ID(f.sourceConn)
-		key := fmt.Sprintf("employee/%s/%s", srcID, period.Label())
-		target, err := match.Match(emp)
-		if err != nil {
-			if e := emit(hub.Item{NaturalKey: key, Err: err}); e != nil {
-				return "", e
+
+	// Employees are read a few at a time to hide each request's latency (the connection's
+	// limiter still bounds the rate), and emitted in the source's order: each listed
+	// employee gets a future, at most `readers` of them are in flight.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	futures := make(chan chan hub.Item, readers)
+	var listErr error
+	go func() {
+		defer close(futures)
+		for emp, err := range f.source.Employees(ctx, period) {
+			if err != nil {
+				listErr = fmt.Errorf("list employees of %s: %w", f.sourceConn, err)
+				return
 			}
-			continue
+			fut := make(chan hub.Item, 1)
+			select {
+			case futures <- fut:
+			case <-ctx.Done():
+				return
+			}
+			target, err := match.Match(emp)
+			if err != nil {
+				fut <- hub.Item{NaturalKey: fmt.Sprintf("employee/%s/%s", emp.ID(f.sourceConn), period.Label()), Err: err}
+				continue
+			}
+			key := fmt.Sprintf("employee/%s/%s", target.ID(f.targetConn), period.Label())
+			go func() { fut <- f.item(ctx, emp, target, key, period, fetch) }()
 		}
-		key = fmt.Sprintf("employee/%s/%s", target.ID(f.targetConn), period.Label())
-		it := f.item(ctx, emp, target, key, period, fetch)
+	}()
+	var emitErr error
+	for fut := range futures {
+		it := <-fut
+		if emitErr != nil {
+			continue // drain what is in flight
+		}
 		if err := emit(it); err != nil {
-			return "", err
+			emitErr = err
+			cancel()
 		}
 	}
-	return "", nil
+	if emitErr != nil {
+		return "", emitErr
+	}
+	return "", listErr
 }
+
+// readers is how many employees' time clocks a plan reads at once.
+const readers = 8
 
 // item reads and computes one employee's summary; what goes wrong for this employee alone is
 // the item's error, so the others are still paid.
