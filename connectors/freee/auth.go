@@ -231,8 +231,9 @@ func (ts *TokenSource) rotate(ctx context.Context, from store.Token, usable func
 		// plainly, the next refresh will be refused.
 		return store.Token{}, fmt.Errorf("freee-hr: store rotated token of %s (the next refresh will need a reconnect if this persists): %w", ts.cfg.Connection, err)
 	}
+	// The logger names the connection already (the runtime scopes it).
 	ts.log.LogAttrs(ctx, slog.LevelInfo, "oauth token rotated",
-		slog.String("connection", ts.cfg.Connection), slog.Int64("version", saved.Version), slog.Time("expiry", saved.Expiry))
+		slog.Int64("version", saved.Version), slog.Time("expiry", saved.Expiry))
 	return saved, nil
 }
 
