@@ -83,12 +83,15 @@ func (e *Engine) Plan(ctx context.Context, bf BoundFlow, run Run) (PlanStats, er
 		size = 50
 	}
 	batch := make([]queue.Outgoing, 0, size)
+	// sendErr is the failed send that emit handed to the flow, so that the same failure is
+	// not reported twice when the flow returns it.
+	var sendErr error
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
 		if err := e.Queue.Send(ctx, batch); err != nil {
-			return fmt.Errorf("flow %s: enqueue %d deliveries: %w", bf.Name, len(batch), err)
+			return fmt.Errorf("enqueue %d deliveries: %w", len(batch), err)
 		}
 		stats.Queued += len(batch)
 		batch = batch[:0]
@@ -122,20 +125,27 @@ func (e *Engine) Plan(ctx context.Context, bf BoundFlow, run Run) (PlanStats, er
 		}
 		body, err := Envelope{Kind: KindDelivery, Delivery: &d}.Encode()
 		if err != nil {
-			return fmt.Errorf("flow %s: encode %s: %w", bf.Name, d.NaturalKey, err)
+			return fmt.Errorf("encode %s: %w", d.NaturalKey, err)
 		}
 		batch = append(batch, queue.Outgoing{Body: body, Attributes: map[string]string{
 			"kind": string(KindDelivery), "flow": bf.Name, "run_id": run.ID, "key": d.Key,
 		}})
 		if len(batch) >= size {
-			return flush()
+			sendErr = flush()
+			return sendErr
 		}
 		return nil
 	}
 
 	cursor, planErr := bf.Flow.Plan(ctx, run, emit)
+	// What was emitted before an error is queued all the same; a batch whose send failed
+	// is tried once more.
 	if err := flush(); err != nil {
-		return stats, errors.Join(planErr, err)
+		if sendErr != nil && errors.Is(planErr, sendErr) {
+			planErr = err
+		} else {
+			planErr = errors.Join(planErr, err)
+		}
 	}
 	if planErr != nil {
 		return stats, fmt.Errorf("flow %s: %w", bf.Name, planErr)

@@ -41,6 +41,10 @@ func Decode(body []byte) (Envelope, error) {
 	}
 	switch {
 	case e.Kind == KindDelivery && e.Delivery != nil:
+		if e.Delivery.Key == "" {
+			// Without its key a delivery cannot be claimed; retrying would not change that.
+			return Envelope{}, fmt.Errorf("envelope: delivery %q without its idempotency key", e.Delivery.NaturalKey)
+		}
 	case e.Kind == KindJob && e.Job != nil:
 	default:
 		return Envelope{}, fmt.Errorf("envelope: kind %q without its body; want %q or %q", e.Kind, KindDelivery, KindJob)

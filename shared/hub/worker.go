@@ -43,6 +43,10 @@ const (
 	StatusDead        Status = "dead"
 )
 
+// maxRetryDelay is the longest delay a RetryLater disposition asks for: the longest an SQS
+// message (and the embedded queue's) can stay hidden.
+const maxRetryDelay = 12 * time.Hour
+
 // Disposition is the worker's verdict on one message.
 type Disposition struct {
 	Action Action
@@ -104,8 +108,14 @@ func (w *Worker) Handle(ctx context.Context, msg queue.Message) Disposition {
 func (w *Worker) handleJob(ctx context.Context, msg queue.Message, job Job) Disposition {
 	out := Outcome{RunID: job.RunID, Flow: job.Flow, ReceiveCount: msg.ReceiveCount}
 	bf, ok := w.Flows(job.Flow)
-	if !ok || w.Engine == nil {
-		out.Status, out.Err = StatusDead, fmt.Errorf("job for flow %q: no such flow in this hub", job.Flow)
+	switch {
+	case !ok:
+		out.Err = fmt.Errorf("job for flow %q: no such flow in this hub", job.Flow)
+	case w.Engine == nil:
+		out.Err = fmt.Errorf("job for flow %q: this worker only delivers; send jobs to a worker that plans", job.Flow)
+	}
+	if out.Err != nil {
+		out.Status = StatusDead
 		w.report(out)
 		return Disposition{Action: DeadLetter, Cause: out.Err.Error(), Status: StatusDead}
 	}
@@ -217,6 +227,9 @@ func (w *Worker) failed(out Outcome, msg queue.Message, err error) Disposition {
 		if wait <= 0 {
 			wait = w.backoff(msg.ReceiveCount)
 		}
+		// A queue refuses a longer delay, and the message would be back after its visibility
+		// timeout instead: wait the longest it takes, and ask the vendor again then.
+		wait = min(wait, maxRetryDelay)
 		out.Status = StatusRateLimited
 		log.Info("rate limited: waiting", "retry_after", wait.String())
 		w.report(out)

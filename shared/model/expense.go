@@ -64,14 +64,22 @@ type JournalEntry struct {
 	Lines     []JournalLine `json:"lines"`
 }
 
-// Balanced reports whether debits equal credits.
+// Balanced reports whether debits equal credits, in one currency. A line that is neither a
+// debit nor a credit makes the entry unbalanced: counting it on either side would hide the
+// mistake.
 func (j JournalEntry) Balanced() bool {
 	var sum int64
 	for _, l := range j.Lines {
-		if l.Side == Debit {
+		if l.Amount.Currency != j.Lines[0].Amount.Currency {
+			return false
+		}
+		switch l.Side {
+		case Debit:
 			sum += l.Amount.Amount
-		} else {
+		case Credit:
 			sum -= l.Amount.Amount
+		default:
+			return false
 		}
 	}
 	return sum == 0

@@ -28,8 +28,11 @@ type index struct {
 	source, target string
 	byCode         map[string]string
 	byEmail        map[string]string
-	overrides      map[string]string
-	order          []string // "code", "email"
+	// codeOf is the target's code of a target id, so that a summary carries the code payroll
+	// knows the person by, not the source's.
+	codeOf    map[string]string
+	overrides map[string]string
+	order     []string // "code", "email"
 }
 
 func (x *index) Match(emp model.Employee) (model.Employee, error) {
@@ -46,7 +49,7 @@ func (x *index) Match(emp model.Employee) (model.Employee, error) {
 			id = x.byEmail[strings.ToLower(emp.Email)]
 		}
 		if id != "" {
-			return model.Employee{IDs: map[string]string{x.target: id}, Code: emp.Code}, nil
+			return model.Employee{IDs: map[string]string{x.target: id}, Code: x.codeOf[id]}, nil
 		}
 	}
 	return model.Employee{}, fmt.Errorf("employee %s (id %s at %s) has no match at %s by %s; add an override under mapping.overrides",
@@ -71,12 +74,14 @@ func (f *Flow) matcher(ctx context.Context, period model.PayPeriod) (Matcher, er
 	if f.targetLister == nil {
 		return nil, fmt.Errorf("target %s cannot list employees, so employees of %s cannot be matched to it", f.targetConn, f.sourceConn)
 	}
-	x := &index{source: f.sourceConn, target: f.targetConn, byCode: map[string]string{}, byEmail: map[string]string{}, overrides: f.overrides, order: f.matchOrder}
+	x := &index{source: f.sourceConn, target: f.targetConn, byCode: map[string]string{}, byEmail: map[string]string{},
+		codeOf: map[string]string{}, overrides: f.overrides, order: f.matchOrder}
 	for emp, err := range f.targetLister.Employees(ctx, period) {
 		if err != nil {
 			return nil, fmt.Errorf("list employees of %s for matching: %w", f.targetConn, err)
 		}
 		id := emp.ID(f.targetConn)
+		x.codeOf[id] = emp.Code
 		if emp.Code != "" {
 			x.byCode[emp.Code] = id
 		}

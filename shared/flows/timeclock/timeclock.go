@@ -140,7 +140,7 @@ func (f *Flow) item(ctx context.Context, emp, target model.Employee, key string,
 		return hub.Item{NaturalKey: key, Err: fmt.Errorf("fix the time clock at %s and run again: %w", f.sourceConn, errors.Join(errs...))}
 	}
 	sum.EmployeeID = target.ID(f.targetConn)
-	sum.EmployeeCode = emp.Code
+	sum.EmployeeCode = target.Code
 	return hub.Item{NaturalKey: key, Payload: Payload{Employee: target, Summary: sum}}
 }
 
