@@ -102,9 +102,9 @@ func (a *app) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, &exitError{exitOK, err}
+				return nil, &exitError{code: exitOK, err: err}
 			}
-			return nil, &exitError{exitUsage, err}
+			return nil, &exitError{code: exitUsage, err: err}
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -113,19 +113,26 @@ func (a *app) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
-	a.logger = a.newLogger()
+	logger, err := a.newLogger()
+	if err != nil {
+		return nil, err
+	}
+	a.logger = logger
 	return pos, nil
 }
 
-func (a *app) newLogger() *slog.Logger {
+func (a *app) newLogger() (*slog.Logger, error) {
 	level := slog.LevelInfo
 	if a.logLevel == "" && isTerminal(a.stderr) {
 		level = slog.LevelWarn
 	}
 	if a.logLevel != "" {
-		_ = level.UnmarshalText([]byte(a.logLevel))
+		// A misspelt level would otherwise log at info without a word.
+		if err := level.UnmarshalText([]byte(a.logLevel)); err != nil {
+			return nil, usageErr("--log-level %q: want debug, info, warn or error", a.logLevel)
+		}
 	}
-	return slog.New(slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+	return slog.New(slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: level})), nil
 }
 
 func isTerminal(w io.Writer) bool {
@@ -142,6 +149,14 @@ func (a *app) finish(ctx context.Context, err error) int {
 	var ee *exitError
 	if errors.As(err, &ee) && errors.Is(ee.err, flag.ErrHelp) {
 		return exitOK
+	}
+	if errors.As(err, &ee) && ee.reported && a.json {
+		return code
+	}
+	if code == exitInterrupted && !a.json {
+		// Not "context canceled": the person pressed Ctrl-C and knows why.
+		fmt.Fprintln(a.stderr, "urakata: interrupted")
+		return code
 	}
 	var list config.Errors
 	if a.json {
@@ -175,9 +190,9 @@ func (a *app) loadConfig() (*config.File, error) {
 	if err != nil {
 		var list config.Errors
 		if errors.As(err, &list) {
-			return nil, &exitError{exitUsage, list}
+			return nil, &exitError{code: exitUsage, err: list}
 		}
-		return nil, &exitError{exitUsage, err}
+		return nil, &exitError{code: exitUsage, err: err}
 	}
 	return cfg, nil
 }

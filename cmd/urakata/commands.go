@@ -26,6 +26,9 @@ func cmdValidate(ctx context.Context, a *app, args []string) error {
 	}
 	warnings := local.Warnings(cfg)
 	if a.json {
+		if warnings == nil {
+			warnings = []string{} // "warnings": [], not null, when there are none
+		}
 		a.printJSON(map[string]any{"ok": true, "file": a.configPath, "connections": len(cfg.Connections), "flows": len(cfg.Flows), "warnings": warnings})
 		return nil
 	}
@@ -175,7 +178,7 @@ func cmdSync(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if _, err := cfg.Flow(pos[0]); err != nil {
-		return &exitError{exitUsage, err}
+		return &exitError{code: exitUsage, err: err}
 	}
 	h, err := a.openHub(ctx, cfg, a.secretSource(), true)
 	if err != nil {
@@ -270,21 +273,28 @@ func (a *app) serve(ctx context.Context, h *local.Hub) error {
 }
 
 // report prints a run's result and turns it into the exit status.
-func (a *app) report(res local.Result, err error) error {
+func (a *app) report(res local.Result, err error) error { return a.reportAs(res, res, err) }
+
+// reportAs is report with asJSON printed for --json in place of res.
+func (a *app) reportAs(asJSON any, res local.Result, err error) error {
 	var unknown *config.UnknownFlowError
 	if errors.As(err, &unknown) {
-		return &exitError{exitUsage, err}
+		return &exitError{code: exitUsage, err: err}
 	}
 	if err != nil && len(res.Flows) == 0 {
 		return err
 	}
 	if a.json {
-		a.printJSON(res)
+		a.printJSON(asJSON)
 	} else {
 		printResult(a.stdout, res)
 	}
 	if err != nil {
-		return err
+		code := exitUnavailable
+		if errors.Is(err, context.Canceled) {
+			code = exitInterrupted
+		}
+		return &exitError{code: code, err: err, reported: true}
 	}
 	if !res.OK {
 		return failedErr
@@ -382,7 +392,10 @@ func cmdDLQ(ctx context.Context, a *app, args []string) error {
 	if !a.json {
 		fmt.Fprintf(a.stdout, "%d dead letters replayed through the ledger\n", n)
 	}
-	return a.report(res, err)
+	return a.reportAs(struct {
+		local.Result
+		Replayed int `json:"replayed"`
+	}{res, n}, res, err)
 }
 
 func checkPeriod(p string) error {

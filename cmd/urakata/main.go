@@ -8,6 +8,8 @@
 // a vendor that refused our credentials); 130 interrupted.
 package main
 
+//go:generate go test -run ^TestCommittedSchemaIsCurrent$ -update .
+
 import (
 	"context"
 	"errors"
@@ -42,19 +44,22 @@ func main() {
 type exitError struct {
 	code int
 	err  error
+	// reported says the printed result already tells what went wrong, so that --json
+	// leaves one object on stdout.
+	reported bool
 }
 
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
 func usageErr(format string, args ...any) error {
-	return &exitError{exitUsage, fmt.Errorf(format, args...)}
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
 }
 
-func unavailable(err error) error { return &exitError{exitUnavailable, err} }
+func unavailable(err error) error { return &exitError{code: exitUnavailable, err: err} }
 
 // failedErr says the command ran to the end but some work failed; the result was printed.
-var failedErr = &exitError{exitFailed, errors.New("some work failed; see the result above")}
+var failedErr = &exitError{code: exitFailed, err: errors.New("some work failed; see the result above")}
 
 func codeOf(ctx context.Context, err error) int {
 	if err == nil {

@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,8 +20,10 @@ const mainEnv = "URAKATA_TEST_RUN_MAIN"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(mainEnv) == "1" {
-		ctx := context.Background()
-		os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+		// The real entry point, signal handling included, so that a test can stop the
+		// child with SIGINT as a person would with Ctrl-C.
+		main()
+		return
 	}
 	os.Exit(m.Run())
 }
@@ -56,6 +58,13 @@ func writeHub(t *testing.T, srv *freeetest.Server, runtime string) (hubPath, sec
 // writeHubPeriod is writeHub with the flow's pay period rules.
 func writeHubPeriod(t *testing.T, srv *freeetest.Server, runtime, period string) (hubPath, secretsPath string) {
 	t.Helper()
+	return writeHubAt(t, srv.BaseURL(), srv.TokenURL(), runtime, period)
+}
+
+// writeHubAt is writeHubPeriod for an HR API at baseURL and a token endpoint at tokenURL,
+// e.g. a test server in front of the sandbox.
+func writeHubAt(t *testing.T, baseURL, tokenURL, runtime, period string) (hubPath, secretsPath string) {
+	t.Helper()
 	dir := t.TempDir()
 	hubPath = filepath.Join(dir, "hub.yaml")
 	yaml := fmt.Sprintf(`version: 1
@@ -74,7 +83,7 @@ flows:
     target: freee-hr
     trigger: {schedule: {cron: "0 6 1 * *"}}
     period: %s
-`, runtime, srv.BaseURL(), srv.TokenURL(), period)
+`, runtime, baseURL, tokenURL, period)
 	if err := os.WriteFile(hubPath, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -137,4 +146,84 @@ func newSandbox(t *testing.T, opts freeetest.Options) *freeetest.Server {
 		}
 	})
 	return srv
+}
+
+// examplePath is the demo hub.yaml that `make run` uses.
+const examplePath = "../../hub.example.yaml"
+
+// exampleHub copies hub.example.yaml into a temporary folder, replacing each old string of
+// oldNew with the new one that follows it, and returns the copy's path.
+func exampleHub(t *testing.T, oldNew ...string) string {
+	t.Helper()
+	b, err := os.ReadFile(examplePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for i := 0; i+1 < len(oldNew); i += 2 {
+		if !strings.Contains(s, oldNew[i]) {
+			t.Fatalf("hub.example.yaml has no %q to replace", oldNew[i])
+		}
+		s = strings.Replace(s, oldNew[i], oldNew[i+1], 1)
+	}
+	path := filepath.Join(t.TempDir(), "hub.yaml")
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// checkJSONLogs fails unless every line of stderr is a structured log record.
+func checkJSONLogs(t *testing.T, stderr []byte) {
+	t.Helper()
+	for i, line := range bytes.Split(bytes.TrimSpace(stderr), []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		var rec struct {
+			Time  string `json:"time"`
+			Level string `json:"level"`
+			Msg   string `json:"msg"`
+		}
+		if err := json.Unmarshal(line, &rec); err != nil || rec.Time == "" || rec.Level == "" || rec.Msg == "" {
+			t.Fatalf("stderr line %d is not a JSON log record (%v): %s", i+1, err, line)
+		}
+	}
+}
+
+// sandboxCredentials are the credentials writeHub puts in the secrets file, and every
+// token the sandbox has issued so far.
+func sandboxCredentials(t *testing.T, srv *freeetest.Server) []string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := srv.SaveState(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Access  map[string]time.Time `json:"access_tokens"`
+		Refresh map[string]time.Time `json:"refresh_tokens"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &st); err != nil {
+		t.Fatal(err)
+	}
+	out := []string{"freeetest-secret", "freeetest-refresh-token"}
+	for tok := range st.Access {
+		out = append(out, tok)
+	}
+	for tok := range st.Refresh {
+		out = append(out, tok)
+	}
+	return out
+}
+
+// noSecrets fails if any output holds one of the secret values.
+func noSecrets(t *testing.T, values []string, outputs ...[]byte) {
+	t.Helper()
+	for _, out := range outputs {
+		for _, v := range values {
+			if v != "" && bytes.Contains(out, []byte(v)) {
+				t.Fatalf("a secret value (%d characters, starting %q) is in the output", len(v), v[:min(4, len(v))])
+			}
+		}
+	}
 }

@@ -14,12 +14,15 @@ import (
 	"github.com/urakata/urakata/shared/config"
 )
 
-var update = flag.Bool("update", false, "rewrite hub.schema.json at the module root")
+var update = flag.Bool("update", false, "rewrite the golden schema in testdata")
 
-const schemaPath = "../../hub.schema.json"
+// schemaPath is the schema GenerateSchema writes for testVocabulary. The hub.schema.json at
+// the module root is the real binary's (`urakata schema`, checked in cmd/urakata).
+const schemaPath = "testdata/hub.schema.json"
 
-// TestSchemaFileIsCurrent keeps the committed hub.schema.json equal to what GenerateSchema
-// writes for testVocabulary. Rewrite it with: go generate ./shared/config
+// TestSchemaFileIsCurrent keeps the golden testdata/hub.schema.json equal to what
+// GenerateSchema writes for testVocabulary, so that every change to the schema's shape is
+// seen in review. Rewrite it with: go test ./shared/config -run TestSchemaFileIsCurrent -update
 func TestSchemaFileIsCurrent(t *testing.T) {
 	got, err := config.GenerateSchema(testVocabulary())
 	if err != nil {
@@ -32,10 +35,10 @@ func TestSchemaFileIsCurrent(t *testing.T) {
 	}
 	want, err := os.ReadFile(schemaPath)
 	if err != nil {
-		t.Fatalf("%v; write it with: go generate ./shared/config", err)
+		t.Fatalf("%v; write it with: go test ./shared/config -run TestSchemaFileIsCurrent -update", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatal("hub.schema.json is stale; rewrite it with: go generate ./shared/config")
+		t.Fatal("testdata/hub.schema.json is stale; rewrite it with: go test ./shared/config -run TestSchemaFileIsCurrent -update")
 	}
 }
 

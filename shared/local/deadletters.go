@@ -3,7 +3,10 @@ package local
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -33,9 +36,17 @@ type DeadLetters struct {
 	q  *sqlitequeue.Queue
 }
 
-// OpenDeadLetters opens the data folder's queue.
+// OpenDeadLetters opens the data folder's queue. A folder where nothing has run is an error
+// (matching fs.ErrNotExist), not an empty list: it is more likely a mistyped --data, and
+// opening would create a database there.
 func OpenDeadLetters(ctx context.Context, dataDir string, cfg *config.File) (*DeadLetters, error) {
-	db, err := sqlitedb.Open(ctx, filepath.Join(dataDir, "urakata.db"))
+	path := filepath.Join(dataDir, "urakata.db")
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("data folder %s: no urakata.db, so nothing has run with it (check --data or runtime.data_dir): %w", dataDir, fs.ErrNotExist)
+	} else if err != nil {
+		return nil, fmt.Errorf("data folder %s: %w", dataDir, err)
+	}
+	db, err := sqlitedb.Open(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("data folder %s: %w", dataDir, err)
 	}
@@ -49,7 +60,8 @@ func OpenDeadLetters(ctx context.Context, dataDir string, cfg *config.File) (*De
 
 // List returns up to limit dead letters, oldest first.
 func (d *DeadLetters) List(ctx context.Context, limit int) ([]DeadLetterInfo, error) {
-	var out []DeadLetterInfo
+	// Empty, not nil: `urakata dlq list --json` says "dead_letters": [] when there are none.
+	out := []DeadLetterInfo{}
 	after := ""
 	for len(out) < limit {
 		page, err := d.q.ListDead(ctx, after, min(limit-len(out), 500))
@@ -113,7 +125,7 @@ func (h *Hub) Replay(ctx context.Context, ids []string, all bool) (Result, int, 
 	drainErr := h.drain(ctx)
 	stop()
 	<-done
-	res := Result{OK: drainErr == nil}
+	res := Result{OK: drainErr == nil, Flows: []FlowResult{}}
 	for _, name := range h.FlowNames() {
 		h.tracker.addDead(name, h.deadSince(ctx, name, start))
 		fc := diff(h.tracker.snapshot(name), before[name])

@@ -78,7 +78,9 @@ func (h *Hub) Handler() http.Handler {
 			_ = json.NewEncoder(w).Encode(map[string]any{"ok": false})
 			return
 		}
-		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "queue": st})
+		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "queue": map[string]int{
+			"visible": st.Visible, "in_flight": st.InFlight, "delayed": st.Delayed, "dead": st.Dead,
+		}})
 	})
 	return mux
 }
