@@ -46,6 +46,9 @@ type Connector struct {
 	// Fields are the settings under connections.<name>.settings, and the parts of the
 	// connection's secret (Secret: true).
 	Fields []config.Field
+	// Windows are the daily spans in which the vendor refuses most calls (none for most
+	// vendors). `urakata validate` warns about schedules that fire inside one.
+	Windows []Window
 	// New builds the connector for one connection.
 	New func(ctx context.Context, env Env) (any, error)
 }
