@@ -41,8 +41,14 @@ type FlowResult struct {
 	Error string `json:"error,omitempty"`
 }
 
-// OK reports whether nothing failed.
-func (r FlowResult) OK() bool { return r.Error == "" && r.Failed == 0 && r.Dead == 0 }
+// OK reports whether nothing failed: every record was delivered or already there, and, when
+// the run reconciled, the target holds exactly what was planned.
+func (r FlowResult) OK() bool {
+	if r.Error != "" || r.Failed != 0 || r.Dead != 0 {
+		return false
+	}
+	return r.Reconciliation == nil || (r.Reconciliation.Mismatched == 0 && r.Reconciliation.Errors == 0)
+}
 
 // Result is what a Run did, flow by flow.
 type Result struct {
