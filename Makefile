@@ -32,3 +32,37 @@ fmt:
 
 clean:
 	rm -rf $(BIN) .urakata
+
+## lambdas: one linux/arm64 bootstrap per Lambda function in $(LAMBDA_DIR)/<name>/, with the
+## hub.yaml named by HUB= copied beside it as hub.yaml; CDK takes each folder as an asset.
+## The same source builds byte-identical bootstraps, so asset hashes change only with code.
+HUB        ?= hub.example.yaml
+LAMBDA_DIR ?= build/lambda
+LAMBDAS    := webhook schedule worker replay
+.PHONY: lambdas
+lambdas:
+	@for fn in $(LAMBDAS); do \
+		mkdir -p $(LAMBDA_DIR)/$$fn && \
+		GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -buildvcs=false \
+			-ldflags='-s -w -buildid=' -o $(LAMBDA_DIR)/$$fn/bootstrap ./functions/$$fn && \
+		cp $(HUB) $(LAMBDA_DIR)/$$fn/hub.yaml && \
+		echo "$(LAMBDA_DIR)/$$fn/bootstrap $$(wc -c < $(LAMBDA_DIR)/$$fn/bootstrap) bytes" || exit 1; \
+	done
+
+## synth: the CloudFormation template for HUB= into cdk.out/, checked by cdk-nag: no AWS
+## account and no Docker, only Node (for jsii) and the functions make lambdas builds.
+## deploy: the same, deployed with the pinned CDK CLI to the account of the current AWS
+## credentials (bootstrap it first: see infra/README.md). STACK= names the stack and
+## prefixes its secrets (default urakata).
+JSII_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+STACK    ?= urakata
+.PHONY: synth deploy
+synth: lambdas
+	$(JSII_ENV) URAKATA_HUB=$(HUB) URAKATA_ASSETS=$(LAMBDA_DIR) URAKATA_STACK=$(STACK) $(GO) run ./infra/cmd/hub
+	@echo "cdk.out/$(STACK).template.json"
+
+deploy: lambdas node_modules
+	$(JSII_ENV) npx cdk deploy -c hub=$(HUB) -c assets=$(LAMBDA_DIR) -c stack=$(STACK) $(if $(ALARM_EMAIL),-c alarmEmail=$(ALARM_EMAIL))
+
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund

@@ -18,6 +18,7 @@ import (
 	"github.com/urakata/urakata/shared/httpx"
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/model"
+	"github.com/urakata/urakata/shared/secrets"
 )
 
 // Connector declares freee HR to the hub: its settings, capabilities and constructor.
@@ -25,7 +26,7 @@ var Connector = hub.Connector{
 	Vendor:         Vendor,
 	Summary:        "freee 人事労務 (freee HR): employees and time clocks in, monthly work summaries out",
 	DefaultBaseURL: DefaultBaseURL,
-	Capabilities:   []hub.Capability{hub.CapEmployees, hub.CapAttendance, hub.CapWorkSummaryTarget},
+	Capabilities:   []hub.Capability{hub.CapEmployees, hub.CapAttendance, hub.CapWorkSummaryTarget, hub.CapWebhook},
 	Fields: []config.Field{
 		{Name: "company_id", Type: config.Int, Required: true, Example: 1234567,
 			Description: "freee company (事業所) id; GET /api/v1/users/me lists the ones the authorising user belongs to"},
@@ -39,6 +40,8 @@ var Connector = hub.Connector{
 			Description: "the freee app's client secret"},
 		{Name: "refresh_token", Type: config.String, Secret: true, Required: true,
 			Description: "refresh token from authorising the app; used once, then the token store keeps the rotated ones"},
+		{Name: "webhook_token", Type: config.String, Secret: true,
+			Description: "the verification token (検証用トークン) of the app's webhook settings, which freee sends in X-Freee-Token; needed only by flows with a webhook trigger"},
 	},
 	New: func(ctx context.Context, env hub.Env) (any, error) { return New(ctx, env) },
 }
@@ -53,6 +56,8 @@ type HR struct {
 	connection string
 	companyID  int64
 	zone       *time.Location
+	// webhookToken is what X-Freee-Token must say (zero: webhooks are refused).
+	webhookToken secrets.Secret
 }
 
 var (
@@ -74,6 +79,10 @@ func New(_ context.Context, env hub.Env) (*HR, error) {
 	}
 	tokenURL, _ := env.Settings["token_url"].(string)
 	creds, err := ParseCredentials(env.Secret)
+	if err != nil {
+		return nil, fault.Permanent(op, err)
+	}
+	webhookToken, err := parseWebhookToken(env.Secret)
 	if err != nil {
 		return nil, fault.Permanent(op, err)
 	}
@@ -100,7 +109,7 @@ func New(_ context.Context, env hub.Env) (*HR, error) {
 	if zone == nil {
 		zone = tokyo
 	}
-	return &HR{Client: client, connection: env.Connection, companyID: companyID, zone: zone}, nil
+	return &HR{Client: client, connection: env.Connection, companyID: companyID, zone: zone, webhookToken: webhookToken}, nil
 }
 
 // Employees yields the employees on the payroll in period: those who joined by its end and

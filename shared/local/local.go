@@ -20,6 +20,7 @@ import (
 	"github.com/urakata/urakata/shared/secrets"
 	"github.com/urakata/urakata/shared/sqlitedb"
 	"github.com/urakata/urakata/shared/store/sqlitestore"
+	"github.com/urakata/urakata/shared/wiring"
 )
 
 // Options are what the CLI decides beyond hub.yaml.
@@ -99,70 +100,14 @@ func Open(ctx context.Context, cfg *config.File, opts Options) (*Hub, error) {
 	return h, nil
 }
 
-// build creates the connectors and flows hub.yaml declares.
+// build creates the connectors and flows hub.yaml declares, as the Lambda functions do.
 func (h *Hub) build(ctx context.Context) error {
-	zone := h.cfg.Company.Zone
-	for _, c := range h.cfg.Connections {
-		conn, ok := hub.Connectors.Lookup(c.Vendor)
-		if !ok {
-			return fmt.Errorf("connection %s: vendor %q is not in this binary", c.Name, c.Vendor)
-		}
-		var secret secrets.Secret
-		if c.Secret != "" {
-			s, err := secrets.ForConnection(ctx, h.opts.Secrets, c.Name, c.Secret)
-			if err != nil {
-				return err
-			}
-			secret = s
-		}
-		base := c.BaseURL
-		if base == "" {
-			base = conn.DefaultBaseURL
-		}
-		v, err := conn.New(ctx, hub.Env{
-			Connection: c.Name, BaseURL: base, Settings: c.Settings, Secret: secret, SecretName: c.Secret,
-			Tokens: h.store, Zone: zone, Logger: h.log.With("connection", c.Name),
-		})
-		if err != nil {
-			return fmt.Errorf("connection %s: %w", c.Name, err)
-		}
-		h.conns[c.Name] = v
-	}
-	for _, f := range h.cfg.Flows {
-		ft, ok := hub.LookupFlowType(f.Type)
-		if !ok {
-			return fmt.Errorf("flow %s: type %q is not in this binary", f.Name, f.Type)
-		}
-		if err := h.checkCapabilities(f, ft); err != nil {
-			return err
-		}
-		flow, err := ft.New(hub.FlowEnv{Config: f, Source: h.conns[f.Source], Target: h.conns[f.Target], Zone: zone, Logger: h.log.With("flow", f.Name), Now: h.opts.Now})
-		if err != nil {
-			return fmt.Errorf("flow %s: %w", f.Name, err)
-		}
-		h.flows[f.Name] = hub.BoundFlow{Name: f.Name, Target: f.Target, Flow: flow}
-	}
-	return nil
-}
-
-func (h *Hub) checkCapabilities(f config.Flow, ft hub.FlowType) error {
-	check := func(role, connName string, needs []hub.Capability) error {
-		c, ok := h.cfg.Connection(connName)
-		if !ok {
-			return fmt.Errorf("flow %s: no connection %q", f.Name, connName)
-		}
-		conn, _ := hub.Connectors.Lookup(c.Vendor)
-		for _, need := range needs {
-			if !conn.Has(need) {
-				return fmt.Errorf("flow %s: %s %s (vendor %s) cannot be a %s: it lacks %q; it offers %v", f.Name, role, connName, c.Vendor, role, need, conn.Capabilities)
-			}
-		}
-		return nil
-	}
-	if err := check("source", f.Source, ft.SourceNeeds); err != nil {
+	parts, err := wiring.Build(ctx, h.cfg, wiring.Ports{Secrets: h.opts.Secrets, Tokens: h.store, Logger: h.log, Now: h.opts.Now})
+	if err != nil {
 		return err
 	}
-	return check("target", f.Target, ft.TargetNeeds)
+	h.conns, h.flows = parts.Connections, parts.Flows
+	return nil
 }
 
 // Close stops the queue and closes the database.
@@ -199,13 +144,4 @@ func owner() string {
 }
 
 // Vocabulary tells hub.yaml validation which vendors and flow types this binary has.
-func Vocabulary() config.Vocabulary {
-	v := config.Vocabulary{Vendors: map[string][]config.Field{}, FlowTypes: map[string]config.FlowTypeSpec{}}
-	for _, c := range hub.Connectors.All() {
-		v.Vendors[c.Vendor] = c.Fields
-	}
-	for _, ft := range hub.FlowTypes() {
-		v.FlowTypes[ft.Name] = ft.Spec
-	}
-	return v
-}
+func Vocabulary() config.Vocabulary { return wiring.Vocabulary() }

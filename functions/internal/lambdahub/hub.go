@@ -1,0 +1,129 @@
+package lambdahub
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/urakata/urakata/shared/config"
+	"github.com/urakata/urakata/shared/hub"
+	"github.com/urakata/urakata/shared/queue"
+	"github.com/urakata/urakata/shared/secrets"
+	"github.com/urakata/urakata/shared/store"
+	"github.com/urakata/urakata/shared/wiring"
+)
+
+// Queue is what the functions need of the work queue: sending, acting on a receive, and
+// the dead letters.
+type Queue interface {
+	queue.Queue
+	queue.DeadLetters
+}
+
+// Store is the hub's state between invocations: the ledger, the cursors and the tokens.
+type Store interface {
+	store.Ledger
+	store.Cursors
+	store.Tokens
+}
+
+// Ports are the adapters a hub is assembled from: SQS, DynamoDB and Secrets Manager in
+// AWS; any other implementation of the same ports in tests.
+type Ports struct {
+	Queue   Queue
+	Store   Store
+	Secrets secrets.Source
+	// MaxReceives is the work queue's receive limit (its redrive maxReceiveCount); 0 means
+	// the queue has none.
+	MaxReceives int
+	Logger      *slog.Logger
+	// Now is the clock (tests); nil is time.Now.
+	Now func() time.Time
+	// Owner names this container in the ledger; empty makes a random one.
+	Owner string
+	// Adopt hands a record of an SQS event to Queue, for a queue that acts only on receipts
+	// it knows (sqsqueue); nil for a queue that issued them itself.
+	Adopt func(rec events.SQSMessage) queue.Message
+}
+
+// Hub is one container's hub: hub.yaml's connectors and flows, and the core around them.
+// It is built once, at cold start, and serves every invocation the container gets.
+type Hub struct {
+	Config  *config.File
+	Parts   *wiring.Parts
+	Queue   Queue
+	Engine  *hub.Engine
+	Worker  *hub.Worker
+	Ingress *hub.Ingress
+	// MaxReceives is the work queue's receive limit (0: none).
+	MaxReceives int
+	Logger      *slog.Logger
+	now         func() time.Time
+	adopt       func(rec events.SQSMessage) queue.Message
+}
+
+// Assemble builds the hub cfg declares on p, as shared/local builds the embedded one.
+func Assemble(ctx context.Context, cfg *config.File, p Ports) (*Hub, error) {
+	if p.Logger == nil {
+		p.Logger = slog.Default()
+	}
+	if p.Now == nil {
+		p.Now = time.Now
+	}
+	if p.Owner == "" {
+		p.Owner = "lambda/" + randomHex(8)
+	}
+	parts, err := wiring.Build(ctx, cfg, wiring.Ports{Secrets: p.Secrets, Tokens: p.Store, Logger: p.Logger, Now: p.Now})
+	if err != nil {
+		return nil, fmt.Errorf("build hub.yaml %s: %w", cfg.Name, err)
+	}
+	h := &Hub{Config: cfg, Parts: parts, Queue: p.Queue, MaxReceives: p.MaxReceives, Logger: p.Logger, now: p.Now, adopt: p.Adopt}
+	h.Engine = &hub.Engine{Queue: p.Queue, Ledger: p.Store, Cursors: p.Store, Logger: p.Logger, Now: p.Now}
+	h.Worker = &hub.Worker{
+		Queue: p.Queue, Ledger: p.Store, Engine: h.Engine, Flows: parts.Flow,
+		Owner:       p.Owner,
+		Lease:       cfg.Runtime.Lease,
+		Visibility:  cfg.Runtime.Visibility,
+		Concurrency: cfg.Runtime.Workers,
+		MaxReceives: p.MaxReceives,
+		Logger:      p.Logger,
+		Now:         p.Now,
+	}
+	h.Ingress = parts.Ingress(p.Queue, p.Logger, p.Now)
+	return h, nil
+}
+
+// WebhookHandler is the webhook function's handler.
+func (h *Hub) WebhookHandler() *Webhook { return &Webhook{Ingress: h.Ingress} }
+
+// ScheduleHandler is the schedule function's handler.
+func (h *Hub) ScheduleHandler() *Schedule { return &Schedule{Hub: h} }
+
+// WorkerHandler is the worker function's handler: the core's worker, with runtime.workers
+// records of a batch handled at once.
+func (h *Hub) WorkerHandler() *Worker {
+	return &Worker{Handler: h.Worker, Adopt: h.adopt, Queue: h.Queue, MaxReceives: h.MaxReceives, Concurrency: h.Config.Runtime.Workers, Logger: h.Logger}
+}
+
+func (h *Hub) clock() time.Time {
+	if h.now == nil {
+		return time.Now()
+	}
+	return h.now()
+}
+
+// newRunID names a run: sortable by when it started, unique by its random tail.
+func newRunID(now time.Time) string {
+	return now.UTC().Format("20060102T150405Z") + "-" + randomHex(6)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

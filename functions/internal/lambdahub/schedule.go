@@ -1,0 +1,57 @@
+package lambdahub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/urakata/urakata/shared/hub"
+)
+
+// ScheduleInput is what an EventBridge Scheduler schedule sends the schedule function: the
+// hub.yaml flow whose cron fired.
+type ScheduleInput struct {
+	Flow string `json:"flow"`
+}
+
+// ScheduleOutput is what one planned run did (Scheduler ignores it; a test or a person
+// invoking the function by hand reads it).
+type ScheduleOutput struct {
+	Flow   string `json:"flow"`
+	RunID  string `json:"run_id"`
+	Period string `json:"period,omitempty"`
+	hub.PlanStats
+}
+
+// Schedule serves the schedule function: it plans a run of the flow now, for the pay period
+// that has just closed, and leaves the deliveries on the queue for the worker.
+type Schedule struct {
+	Hub *Hub
+}
+
+// ErrNoFlow is returned (wrapped) for a schedule input that names no flow of hub.yaml.
+var ErrNoFlow = errors.New("no such flow")
+
+// Handle plans one run. The period is fixed when the schedule fires, as the embedded
+// scheduler fixes it, so a run retried later still covers the period it was meant for. An
+// error fails the invocation, and Scheduler retries it or sends it to its dead-letter queue;
+// the deliveries queued before the error are kept and the ledger absorbs the retry's copies.
+func (s *Schedule) Handle(ctx context.Context, in ScheduleInput) (ScheduleOutput, error) {
+	h := s.Hub
+	bf, ok := h.Parts.Flow(in.Flow)
+	if !ok {
+		return ScheduleOutput{}, fmt.Errorf("schedule: flow %q: %w; hub.yaml has %v", in.Flow, ErrNoFlow, h.Config.FlowNames())
+	}
+	period, err := h.Parts.ResolvePeriod(in.Flow, "")
+	if err != nil {
+		return ScheduleOutput{}, fmt.Errorf("schedule: %w", err)
+	}
+	now := h.clock()
+	out := ScheduleOutput{Flow: in.Flow, RunID: newRunID(now), Period: period}
+	job := hub.Job{Flow: in.Flow, RunID: out.RunID, Period: period, Trigger: "schedule", At: now.UTC()}
+	out.PlanStats, err = h.Engine.Plan(ctx, bf, hub.Run{ID: out.RunID, Flow: in.Flow, Job: job})
+	if err != nil {
+		return out, fmt.Errorf("schedule: %w", err)
+	}
+	return out, nil
+}

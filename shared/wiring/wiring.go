@@ -1,0 +1,179 @@
+// Package wiring builds what a hub.yaml declares (every connection's connector and every
+// flow) from the ports a runtime provides. The embedded runtime (shared/local) and the
+// Lambda functions (functions/*) both build through it, so the same hub.yaml makes the same
+// hub in either home; it links no storage adapter of its own.
+package wiring
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/urakata/urakata/shared/config"
+	"github.com/urakata/urakata/shared/hub"
+	"github.com/urakata/urakata/shared/queue"
+	"github.com/urakata/urakata/shared/secrets"
+	"github.com/urakata/urakata/shared/store"
+)
+
+// Ports are what the runtime lends the connectors and flows it builds.
+type Ports struct {
+	// Secrets is where each connection's secret (connections.<name>.secret) is looked up.
+	Secrets secrets.Source
+	// Tokens keeps OAuth tokens between runs (and between processes).
+	Tokens store.Tokens
+	Logger *slog.Logger
+	// Now is the clock the flows read (tests); nil is time.Now.
+	Now func() time.Time
+}
+
+// Parts are the built connectors and flows of one hub.yaml.
+type Parts struct {
+	// Config is the hub.yaml they were built from.
+	Config *config.File
+	// Connections maps a connection name to its built connector (the value its New returned).
+	Connections map[string]any
+	// Flows maps a flow name to the flow bound to its target connection.
+	Flows map[string]hub.BoundFlow
+}
+
+// Build creates the connectors and flows cfg declares. A missing secret, an unknown vendor
+// or flow type, or a connection that lacks a capability its flow needs is an error that
+// names the connection or flow.
+func Build(ctx context.Context, cfg *config.File, p Ports) (*Parts, error) {
+	if p.Secrets == nil {
+		p.Secrets = secrets.Static(nil)
+	}
+	if p.Logger == nil {
+		p.Logger = slog.Default()
+	}
+	parts := &Parts{Config: cfg, Connections: map[string]any{}, Flows: map[string]hub.BoundFlow{}}
+	zone := cfg.Company.Zone
+	for _, c := range cfg.Connections {
+		conn, ok := hub.Connectors.Lookup(c.Vendor)
+		if !ok {
+			return nil, fmt.Errorf("connection %s: vendor %q is not in this binary", c.Name, c.Vendor)
+		}
+		var secret secrets.Secret
+		if c.Secret != "" {
+			s, err := secrets.ForConnection(ctx, p.Secrets, c.Name, c.Secret)
+			if err != nil {
+				return nil, err
+			}
+			secret = s
+		}
+		base := c.BaseURL
+		if base == "" {
+			base = conn.DefaultBaseURL
+		}
+		v, err := conn.New(ctx, hub.Env{
+			Connection: c.Name, BaseURL: base, Settings: c.Settings, Secret: secret, SecretName: c.Secret,
+			Tokens: p.Tokens, Zone: zone, Logger: p.Logger.With("connection", c.Name),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("connection %s: %w", c.Name, err)
+		}
+		parts.Connections[c.Name] = v
+	}
+	for _, f := range cfg.Flows {
+		ft, ok := hub.LookupFlowType(f.Type)
+		if !ok {
+			return nil, fmt.Errorf("flow %s: type %q is not in this binary", f.Name, f.Type)
+		}
+		if err := checkCapabilities(cfg, f, ft); err != nil {
+			return nil, err
+		}
+		flow, err := ft.New(hub.FlowEnv{
+			Config: f, Source: parts.Connections[f.Source], Target: parts.Connections[f.Target],
+			Zone: zone, Logger: p.Logger.With("flow", f.Name), Now: p.Now,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("flow %s: %w", f.Name, err)
+		}
+		parts.Flows[f.Name] = hub.BoundFlow{Name: f.Name, Target: f.Target, Flow: flow}
+	}
+	return parts, nil
+}
+
+func checkCapabilities(cfg *config.File, f config.Flow, ft hub.FlowType) error {
+	check := func(role, connName string, needs []hub.Capability) error {
+		c, ok := cfg.Connection(connName)
+		if !ok {
+			return fmt.Errorf("flow %s: no connection %q", f.Name, connName)
+		}
+		conn, _ := hub.Connectors.Lookup(c.Vendor)
+		for _, need := range needs {
+			if !conn.Has(need) {
+				return fmt.Errorf("flow %s: %s %s (vendor %s) cannot be a %s: it lacks %q; it offers %v", f.Name, role, connName, c.Vendor, role, need, conn.Capabilities)
+			}
+		}
+		return nil
+	}
+	if err := check("source", f.Source, ft.SourceNeeds); err != nil {
+		return err
+	}
+	return check("target", f.Target, ft.TargetNeeds)
+}
+
+// Flow resolves a hub.yaml flow name; it has the shape hub.Worker.Flows wants.
+func (p *Parts) Flow(name string) (hub.BoundFlow, bool) {
+	bf, ok := p.Flows[name]
+	return bf, ok
+}
+
+// PeriodResolver is the optional ability of a flow to name the pay period a run covers.
+type PeriodResolver interface {
+	// ResolvePeriod returns label itself ("YYYY-MM") when given, otherwise the flow's
+	// default period (usually the one that closed most recently in the company's zone).
+	ResolvePeriod(label string) (string, error)
+}
+
+// ResolvePeriod names the pay period a run of flow covers: "" for a flow without pay
+// periods. A schedule resolves it when it fires, so a job that waits in the queue still runs
+// for the period it was meant for.
+func (p *Parts) ResolvePeriod(flow, label string) (string, error) {
+	bf, ok := p.Flows[flow]
+	if !ok {
+		return "", &config.UnknownFlowError{Name: flow, Known: p.Config.FlowNames()}
+	}
+	pr, ok := bf.Flow.(PeriodResolver)
+	if !ok {
+		return label, nil
+	}
+	period, err := pr.ResolvePeriod(label)
+	if err != nil {
+		return "", fmt.Errorf("flow %s: %w", flow, err)
+	}
+	return period, nil
+}
+
+// Ingress is the webhook front door for these parts: each connection whose connector
+// receives webhooks, routed to the flows whose trigger names it.
+func (p *Parts) Ingress(q queue.Queue, log *slog.Logger, now func() time.Time) *hub.Ingress {
+	in := &hub.Ingress{Queue: q, Receivers: map[string]hub.WebhookReceiver{}, Routes: map[string][]string{}, Logger: log, Now: now}
+	for name, v := range p.Connections {
+		if r, ok := v.(hub.WebhookReceiver); ok {
+			in.Receivers[name] = r
+		}
+	}
+	for _, f := range p.Config.Flows {
+		if wh := f.Trigger.Webhook; wh != nil {
+			in.Routes[wh.Connection] = append(in.Routes[wh.Connection], f.Name)
+		}
+	}
+	return in
+}
+
+// Vocabulary tells hub.yaml validation which vendors and flow types this binary has (those
+// registered by the connector and flow packages it links).
+func Vocabulary() config.Vocabulary {
+	v := config.Vocabulary{Vendors: map[string][]config.Field{}, FlowTypes: map[string]config.FlowTypeSpec{}}
+	for _, c := range hub.Connectors.All() {
+		v.Vendors[c.Vendor] = c.Fields
+	}
+	for _, ft := range hub.FlowTypes() {
+		v.FlowTypes[ft.Name] = ft.Spec
+	}
+	return v
+}
