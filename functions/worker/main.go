@@ -12,9 +12,10 @@ import (
 	_ "github.com/urakata/urakata/connectors/all"
 	"github.com/urakata/urakata/functions/internal/lambdahub"
 	_ "github.com/urakata/urakata/shared/flows/all"
+	"github.com/urakata/urakata/shared/wiring"
 )
 
 func main() {
-	h := lambdahub.Must(lambdahub.Open(context.Background(), os.Getenv))
+	h := lambdahub.Must(lambdahub.Open(context.Background(), wiring.RoleWorker, os.Getenv))
 	lambda.StartHandlerFunc(h.WorkerHandler().Handle)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/urakata/urakata/infra/awscron"
 	"github.com/urakata/urakata/shared/config"
+	"github.com/urakata/urakata/shared/wiring"
 )
 
 // Plan is what the stack declares for one hub.yaml.
@@ -100,25 +101,14 @@ func For(cfg *config.File) (*Plan, error) {
 	p.WorkerTimeout = min(max(cfg.Runtime.Lease, minWorkerTimeout), maxWorkerTimeout)
 	p.QueueVisibility = min(max(6*p.WorkerTimeout, cfg.Runtime.Lease), maxVisibility)
 
-	secretOf := func(conn string) string {
-		if c, ok := cfg.Connection(conn); ok {
-			return c.Secret
-		}
-		return ""
-	}
-	var webhook, schedule, worker, vendors []string
+	var vendors []string
 	for _, f := range cfg.Flows {
-		worker = append(worker, secretOf(f.Source), secretOf(f.Target))
 		for _, conn := range []string{f.Source, f.Target} {
 			if c, ok := cfg.Connection(conn); ok {
 				vendors = append(vendors, c.Vendor)
 			}
 		}
-		if w := f.Trigger.Webhook; w != nil {
-			webhook = append(webhook, secretOf(w.Connection))
-		}
 		if s := f.Trigger.Schedule; s != nil {
-			schedule = append(schedule, secretOf(f.Source), secretOf(f.Target))
 			exprs, err := awscron.Expressions(s.Cron)
 			if err != nil {
 				return nil, fmt.Errorf("plan: flow %s: schedule: %w", f.Name, err)
@@ -126,6 +116,19 @@ func For(cfg *config.File) (*Plan, error) {
 			p.Schedules = append(p.Schedules, Schedule{Flow: f.Name, Expressions: exprs, Zone: s.Zone.String()})
 		}
 	}
+	// Each function reads the secrets of the connections its role builds: the same rule the
+	// functions use to decide what to build (wiring.Needs), so a grant is never missing.
+	secretsOf := func(role wiring.Role) []string {
+		conns, _ := wiring.Needs(cfg, role)
+		var out []string
+		for _, name := range conns {
+			if c, ok := cfg.Connection(name); ok {
+				out = append(out, c.Secret)
+			}
+		}
+		return names(out)
+	}
+	webhook, schedule, worker := secretsOf(wiring.RoleWebhook), secretsOf(wiring.RoleSchedule), secretsOf(wiring.RoleWorker)
 	for _, c := range cfg.Connections {
 		p.Secrets = append(p.Secrets, c.Secret)
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/urakata/urakata/shared/config"
@@ -26,6 +27,8 @@ type Ports struct {
 	Logger *slog.Logger
 	// Now is the clock the flows read (tests); nil is time.Now.
 	Now func() time.Time
+	// Role limits what is built to what the role needs (see Needs); RoleAll builds all.
+	Role Role
 }
 
 // Parts are the built connectors and flows of one hub.yaml.
@@ -50,7 +53,11 @@ func Build(ctx context.Context, cfg *config.File, p Ports) (*Parts, error) {
 	}
 	parts := &Parts{Config: cfg, Connections: map[string]any{}, Flows: map[string]hub.BoundFlow{}}
 	zone := cfg.Company.Zone
+	conns, flows := Needs(cfg, p.Role)
 	for _, c := range cfg.Connections {
+		if !slices.Contains(conns, c.Name) {
+			continue
+		}
 		conn, ok := hub.Connectors.Lookup(c.Vendor)
 		if !ok {
 			return nil, fmt.Errorf("connection %s: vendor %q is not in this binary", c.Name, c.Vendor)
@@ -77,6 +84,9 @@ func Build(ctx context.Context, cfg *config.File, p Ports) (*Parts, error) {
 		parts.Connections[c.Name] = v
 	}
 	for _, f := range cfg.Flows {
+		if !slices.Contains(flows, f.Name) {
+			continue
+		}
 		ft, ok := hub.LookupFlowType(f.Type)
 		if !ok {
 			return nil, fmt.Errorf("flow %s: type %q is not in this binary", f.Name, f.Type)

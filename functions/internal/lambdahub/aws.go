@@ -20,10 +20,12 @@ import (
 	"github.com/urakata/urakata/shared/wiring"
 )
 
-// Open builds the hub from the environment (getenv is os.Getenv in main): hub.yaml, the SDK's
-// default configuration (with opts added; tests point it at an emulator), and the SQS,
-// DynamoDB and Secrets Manager adapters. main calls it once, at cold start.
-func Open(ctx context.Context, getenv func(string) string, opts ...func(*awsconfig.LoadOptions) error) (*Hub, error) {
+// Open builds the hub of a function with role from the environment (getenv is os.Getenv in
+// main): hub.yaml, the SDK's default configuration (with opts added; tests point it at an
+// emulator), and the SQS, DynamoDB and Secrets Manager adapters. Only the connections the
+// role serves are built, so a function reads only its own secrets. main calls it once, at
+// cold start.
+func Open(ctx context.Context, role wiring.Role, getenv func(string) string, opts ...func(*awsconfig.LoadOptions) error) (*Hub, error) {
 	env, err := ReadEnv(getenv)
 	if err == nil && env.Table == "" {
 		err = fmt.Errorf("lambda environment: %s is not set", EnvTable)
@@ -56,7 +58,7 @@ func Open(ctx context.Context, getenv func(string) string, opts ...func(*awsconf
 	}
 	return Assemble(ctx, cfg, Ports{
 		Queue: q, Store: st, Secrets: sec, MaxReceives: env.MaxReceives, Logger: log,
-		Owner: owner(getenv),
+		Owner: owner(getenv), Role: role,
 		Adopt: func(rec events.SQSMessage) queue.Message { return q.Adopt(Received(rec)) },
 	})
 }

@@ -193,7 +193,7 @@ func TestEndToEndOnKumoMatchesTheEmbeddedRuntime(t *testing.T) {
 		awsconfig.WithCredentialsProvider(kumo.Config.Credentials),
 	}
 	// Each function's cold start, as main does it.
-	h, err := lambdahub.Open(t.Context(), env.get, awsOpts...)
+	h, err := lambdahub.Open(t.Context(), wiring.RoleWorker, env.get, awsOpts...)
 	if err != nil {
 		t.Fatal(err)
 	}

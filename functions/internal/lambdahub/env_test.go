@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/urakata/urakata/functions/internal/lambdahub"
+	"github.com/urakata/urakata/shared/wiring"
 )
 
 // mapEnv is an environment for ReadEnv and Open.
@@ -111,7 +112,7 @@ func TestOpenSaysWhatIsMissing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := lambdahub.Open(t.Context(), tc.env.get)
+			_, err := lambdahub.Open(t.Context(), wiring.RoleWorker, tc.env.get)
 			if err == nil || !strings.Contains(err.Error(), tc.says) {
 				t.Fatalf("err = %v; want it to say %q", err, tc.says)
 			}

@@ -46,6 +46,9 @@ type Ports struct {
 	Now func() time.Time
 	// Owner names this container in the ledger; empty makes a random one.
 	Owner string
+	// Role limits the connections and flows built to what the function serves, so it reads
+	// only the secrets infra lets it read (wiring.Needs); RoleAll builds everything.
+	Role wiring.Role
 	// Adopt hands a record of an SQS event to Queue, for a queue that acts only on receipts
 	// it knows (sqsqueue); nil for a queue that issued them itself.
 	Adopt func(rec events.SQSMessage) queue.Message
@@ -78,7 +81,7 @@ func Assemble(ctx context.Context, cfg *config.File, p Ports) (*Hub, error) {
 	if p.Owner == "" {
 		p.Owner = "lambda/" + randomHex(8)
 	}
-	parts, err := wiring.Build(ctx, cfg, wiring.Ports{Secrets: p.Secrets, Tokens: p.Store, Logger: p.Logger, Now: p.Now})
+	parts, err := wiring.Build(ctx, cfg, wiring.Ports{Secrets: p.Secrets, Tokens: p.Store, Logger: p.Logger, Now: p.Now, Role: p.Role})
 	if err != nil {
 		return nil, fmt.Errorf("build hub.yaml %s: %w", cfg.Name, err)
 	}

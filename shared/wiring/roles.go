@@ -1,0 +1,59 @@
+package wiring
+
+import (
+	"slices"
+
+	"github.com/urakata/urakata/shared/config"
+)
+
+// Role is what a process of the hub does, and so which connections and flows it builds. In
+// AWS each function has one role and may read only its role's secrets; the embedded runtime
+// does everything.
+type Role string
+
+// The roles.
+const (
+	// RoleAll builds every connection and flow (the embedded runtime).
+	RoleAll Role = ""
+	// RoleWebhook verifies webhooks: the connections that trigger flows by webhook, no flow.
+	RoleWebhook Role = "webhook"
+	// RoleSchedule plans scheduled flows: their sources and targets.
+	RoleSchedule Role = "schedule"
+	// RoleWorker delivers for every flow and plans webhook-triggered ones: every flow's
+	// source and target.
+	RoleWorker Role = "worker"
+)
+
+// Needs returns the connections and flows a role builds, each in hub.yaml order. Infra
+// grants each function the secrets of exactly these connections, so the two never disagree.
+func Needs(cfg *config.File, role Role) (connections, flows []string) {
+	want := map[string]bool{}
+	var fl []string
+	for _, f := range cfg.Flows {
+		switch role {
+		case RoleWebhook:
+			if w := f.Trigger.Webhook; w != nil {
+				want[w.Connection] = true
+			}
+			continue
+		case RoleSchedule:
+			if f.Trigger.Schedule == nil {
+				continue
+			}
+		}
+		fl = append(fl, f.Name)
+		want[f.Source], want[f.Target] = true, true
+	}
+	for _, c := range cfg.Connections {
+		if role == RoleAll || want[c.Name] {
+			connections = append(connections, c.Name)
+		}
+	}
+	if role == RoleAll {
+		fl = fl[:0]
+		for _, f := range cfg.Flows {
+			fl = append(fl, f.Name)
+		}
+	}
+	return connections, slices.Clip(fl)
+}
