@@ -61,8 +61,12 @@ synth: lambdas
 	$(JSII_ENV) URAKATA_HUB=$(HUB) URAKATA_ASSETS=$(LAMBDA_DIR) URAKATA_STACK=$(STACK) $(GO) run ./infra/cmd/hub
 	@echo "cdk.out/$(STACK).template.json"
 
-deploy: lambdas node_modules
-	$(JSII_ENV) npx cdk deploy -c hub=$(HUB) -c assets=$(LAMBDA_DIR) -c stack=$(STACK) $(if $(ALARM_EMAIL),-c alarmEmail=$(ALARM_EMAIL))
+# The CDK CLI lives in infra/_cli (a folder the go command skips, so its node_modules,
+# which ship .go templates, never reach go build ./...).
+CDK := infra/_cli/node_modules/.bin/cdk
 
-node_modules: package.json package-lock.json
-	npm ci --no-audit --no-fund
+deploy: lambdas $(CDK)
+	$(JSII_ENV) $(CDK) deploy -c hub=$(HUB) -c assets=$(LAMBDA_DIR) -c stack=$(STACK) $(if $(ALARM_EMAIL),-c alarmEmail=$(ALARM_EMAIL))
+
+$(CDK): infra/_cli/package.json infra/_cli/package-lock.json
+	npm ci --prefix infra/_cli --no-audit --no-fund

@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"iter"
+	"time"
 
 	"github.com/urakata/urakata/shared/model"
 )
@@ -37,4 +38,58 @@ type WorkSummaryTarget interface {
 // Reconciliation and crash recovery compare Comparable(planned) with Comparable(read back).
 type SummaryComparer interface {
 	Comparable(s model.WorkSummary) model.WorkSummary
+}
+
+// ExpenseSource reads approved expense reports (経費精算).
+type ExpenseSource interface {
+	// ApprovedExpenses yields the reports approved at or after since, oldest approval first,
+	// page by page underneath. A polling flow keeps since as its cursor, with an overlap; the
+	// ledger absorbs the overlap's duplicates.
+	ApprovedExpenses(ctx context.Context, since time.Time) iter.Seq2[model.ExpenseReport, error]
+	// Expense returns one report by the source's id (a webhook names it; the details are
+	// fetched). A report that is not approved is returned as it is; the flow decides.
+	Expense(ctx context.Context, id string) (model.ExpenseReport, error)
+}
+
+// JournalTarget is an accounting system that takes journal entries (仕訳).
+type JournalTarget interface {
+	// PostJournal creates the entry and returns the target's reference for it. The entry's
+	// SourceRef must be stored where FindJournal can search it. Creates are not idempotent:
+	// the worker calls FindJournal first on any retry.
+	PostJournal(ctx context.Context, e model.JournalEntry) (ref string, err error)
+	// FindJournal looks an entry up by its SourceRef; ok is false when the target has none.
+	FindJournal(ctx context.Context, sourceRef string) (ref string, ok bool, err error)
+}
+
+// ChatPoster posts messages to a chat service.
+type ChatPoster interface {
+	// PostMessage posts m and returns the service's id of the message (the thread to reply in).
+	PostMessage(ctx context.Context, m model.ChatMessage) (ref string, err error)
+}
+
+// ChatDirectory finds people in a chat service, to tell an employee something directly.
+type ChatDirectory interface {
+	// UserByEmail returns the chat service's id of the user with that email, and the channel
+	// (room) to reach them alone; ok is false when there is none.
+	UserByEmail(ctx context.Context, email string) (user, channel string, ok bool, err error)
+}
+
+// TimesheetTarget is a payroll system that takes daily timesheet lines (Xero payroll) rather
+// than a monthly summary.
+type TimesheetTarget interface {
+	// PutTimesheet replaces the employee's timesheet for the period with one line per date of
+	// days (the minutes computed by package payroll), and returns the target's reference.
+	PutTimesheet(ctx context.Context, emp model.Employee, period model.PayPeriod, days []model.AttendanceDay) (ref string, err error)
+	// GetTimesheet returns the days the target holds for the period (minutes by category);
+	// ok is false when it holds no timesheet.
+	GetTimesheet(ctx context.Context, emp model.Employee, period model.PayPeriod) (days []model.AttendanceDay, ok bool, err error)
+}
+
+// IssueTracker files and closes issues (GitHub), for operations alerts.
+type IssueTracker interface {
+	// OpenIssue files an issue, or, when an open one carries the same fingerprint, comments on
+	// it; it returns the issue's reference.
+	OpenIssue(ctx context.Context, fingerprint, title, body string) (ref string, err error)
+	// CloseIssue closes the open issue with that fingerprint, if any, with a comment.
+	CloseIssue(ctx context.Context, fingerprint, comment string) error
 }

@@ -11,11 +11,15 @@ type ExpenseReport struct {
 	// ID is the source system's id: the natural key for deduplication.
 	ID string `json:"id"`
 	// Source is the connection it came from.
-	Source      string        `json:"source"`
-	ApplicantID string        `json:"applicant_id"`
-	ApprovedAt  time.Time     `json:"approved_at"`
-	Title       string        `json:"title,omitempty"`
-	Lines       []ExpenseLine `json:"lines"`
+	Source string `json:"source"`
+	// ApplicantID is the source system's id of the applicant; ApplicantCode and
+	// ApplicantEmail (personal data: never logged) find the same person in chat and payroll.
+	ApplicantID    string        `json:"applicant_id"`
+	ApplicantCode  string        `json:"applicant_code,omitempty"`
+	ApplicantEmail string        `json:"applicant_email,omitempty"`
+	ApprovedAt     time.Time     `json:"approved_at"`
+	Title          string        `json:"title,omitempty"`
+	Lines          []ExpenseLine `json:"lines"`
 }
 
 // Total returns the sum of the lines' amounts (tax included).
