@@ -8,7 +8,7 @@ import (
 	"fmt"
 )
 
-//go:embed testdata/freee/hr.json
+//go:embed testdata/freee/hr.json testdata/kingoftime/kot-openapi.yml
 var vendorAPIs embed.FS
 
 // VendorAPI returns a vendor API description by its path under testdata/, e.g.

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"maps"
 	"os"
@@ -18,6 +19,8 @@ import (
 
 	"github.com/urakata/urakata/connectors/freee"
 	"github.com/urakata/urakata/connectors/freee/freeetest"
+	"github.com/urakata/urakata/connectors/kingoftime"
+	"github.com/urakata/urakata/connectors/kingoftime/kingoftimetest"
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/secrets"
 )
@@ -62,7 +65,8 @@ type running struct {
 }
 
 var starters = map[string]starter{
-	freee.Vendor: startFreeeHR,
+	freee.Vendor:      startFreeeHR,
+	kingoftime.Vendor: startKingOfTime,
 }
 
 // Has reports whether vendor has a sandbox.
@@ -154,7 +158,43 @@ func startFreeeHR(conn config.Connection, opts Options, statePath string) (runni
 	}, nil
 }
 
-func saveState(srv *freeetest.Server, path string) error {
+// startKingOfTime starts the KING OF TIME sandbox with the same people as freee's demo
+// company (codes and emails are the same for the same head count), without restricted
+// hours, so that a demo at 09:00 in Japan does not wait an hour.
+func startKingOfTime(conn config.Connection, opts Options, statePath string) (running, error) {
+	srv := kingoftimetest.New(kingoftimetest.Options{Seed: 1, Employees: opts.Employees, Year: opts.Year, Month: opts.Month, NoRestrictedHours: true})
+	if statePath != "" {
+		if f, err := os.Open(statePath); err == nil {
+			err = srv.LoadState(f)
+			_ = f.Close()
+			if err != nil {
+				return running{}, fmt.Errorf("%s: %w (remove it to start the sandbox afresh)", statePath, err)
+			}
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return running{}, err
+		}
+	}
+	if err := srv.Start(); err != nil {
+		return running{}, err
+	}
+	return running{
+		baseURL:  srv.BaseURL(),
+		settings: map[string]any{"observe_restricted_hours": false, "requests_per_minute": 6000},
+		secret:   kingoftimetest.DefaultToken,
+		close: func() error {
+			srv.Close()
+			if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {
+				opts.Logger.Warn("sandbox saw requests or responses that break the vendor's API description", "connection", conn.Name, "violations", len(v), "first", v[0].String())
+			}
+			if statePath == "" {
+				return nil
+			}
+			return saveState(srv, statePath)
+		},
+	}, nil
+}
+
+func saveState(srv interface{ SaveState(io.Writer) error }, path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
