@@ -43,6 +43,8 @@ func fieldSpec(f Field) *spec {
 		s.elem = &spec{kind: kindString, enum: enum}
 	case StringMap:
 		s.kind, s.elem = kindMap, &spec{kind: kindString}
+	case ConnectionRef:
+		s.kind, s.ref = kindString, "connection"
 	default:
 		// A type this package does not know is the connector's to check.
 		s.kind = kindAny

@@ -38,4 +38,7 @@ const (
 	StringList FieldType = "[]string"
 	// StringMap maps strings to strings, e.g. overrides: {"E042": "E042-B"}.
 	StringMap FieldType = "map[string]string"
+	// ConnectionRef names another connection of the same file, e.g. notify: slack (a flow
+	// that also tells people in chat). The hub builds it for the flow (FlowEnv.Connections).
+	ConnectionRef FieldType = "connection"
 )

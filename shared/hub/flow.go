@@ -76,9 +76,12 @@ type FlowEnv struct {
 	Config config.Flow
 	// Source and Target are the built connectors (the values their New returned).
 	Source, Target any
-	Zone           *time.Location
-	Logger         *slog.Logger
-	Now            func() time.Time
+	// Connections holds the other connections the flow's mapping names (fields of type
+	// config.ConnectionRef, e.g. a chat to notify in), by connection name.
+	Connections map[string]any
+	Zone        *time.Location
+	Logger      *slog.Logger
+	Now         func() time.Time
 }
 
 // FlowType declares a kind of flow that hub.yaml can name in flows.<name>.type.

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/urakata/urakata/shared/config"
+	"github.com/urakata/urakata/shared/hub"
 )
 
 // Role is what a process of the hub does, and so which connections and flows it builds. In
@@ -43,6 +44,9 @@ func Needs(cfg *config.File, role Role) (connections, flows []string) {
 		}
 		fl = append(fl, f.Name)
 		want[f.Source], want[f.Target] = true, true
+		for _, name := range mappingConnections(f) {
+			want[name] = true
+		}
 	}
 	for _, c := range cfg.Connections {
 		if role == RoleAll || want[c.Name] {
@@ -56,4 +60,23 @@ func Needs(cfg *config.File, role Role) (connections, flows []string) {
 		}
 	}
 	return connections, slices.Clip(fl)
+}
+
+// mappingConnections are the connections a flow's mapping names (its type's fields of type
+// config.ConnectionRef).
+func mappingConnections(f config.Flow) []string {
+	ft, ok := hub.LookupFlowType(f.Type)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, field := range ft.Spec.Mapping {
+		if field.Type != config.ConnectionRef {
+			continue
+		}
+		if name, ok := f.Mapping[field.Name].(string); ok && name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
 }

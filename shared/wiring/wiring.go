@@ -94,8 +94,12 @@ func Build(ctx context.Context, cfg *config.File, p Ports) (*Parts, error) {
 		if err := checkCapabilities(cfg, f, ft); err != nil {
 			return nil, err
 		}
+		refs := map[string]any{}
+		for _, name := range mappingConnections(f) {
+			refs[name] = parts.Connections[name]
+		}
 		flow, err := ft.New(hub.FlowEnv{
-			Config: f, Source: parts.Connections[f.Source], Target: parts.Connections[f.Target],
+			Config: f, Source: parts.Connections[f.Source], Target: parts.Connections[f.Target], Connections: refs,
 			Zone: zone, Logger: p.Logger.With("flow", f.Name), Now: p.Now,
 		})
 		if err != nil {
