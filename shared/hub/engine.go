@@ -38,7 +38,8 @@ type Engine struct {
 
 // PlanStats counts what one plan did.
 type PlanStats struct {
-	// Read is the number of records the flow read from its source.
+	// Read is the number of records the flow read from its source (items that follow
+	// another for the same record are not counted again).
 	Read int `json:"read"`
 	// Queued deliveries went to the queue.
 	Queued int `json:"queued"`
@@ -99,7 +100,9 @@ func (e *Engine) Plan(ctx context.Context, bf BoundFlow, run Run) (PlanStats, er
 	}
 
 	emit := func(it Item) error {
-		stats.Read++
+		if !it.Follows {
+			stats.Read++
+		}
 		if it.Err != nil {
 			stats.Failed++
 			if len(stats.ItemErrors) < maxItemErrors {
@@ -108,7 +111,11 @@ func (e *Engine) Plan(ctx context.Context, bf BoundFlow, run Run) (PlanStats, er
 			log.Warn("record not planned", "natural_key", it.NaturalKey, "err", it.Err)
 			return nil
 		}
-		d, err := NewDelivery(bf.Name, bf.Target, it.NaturalKey, run.ID, it.Payload, now())
+		target := bf.Target
+		if it.Target != "" {
+			target = it.Target
+		}
+		d, err := NewDelivery(bf.Name, target, it.NaturalKey, run.ID, it.Payload, now())
 		if err != nil {
 			return err
 		}

@@ -42,6 +42,12 @@ type Item struct {
 	NaturalKey string
 	Payload    any
 	Err        error
+	// Target, if set, sends this item to another connection than the flow's target (a chat
+	// notice beside a journal entry); it is part of the idempotency key.
+	Target string
+	// Follows marks a further delivery for the record the previous item read (the notice
+	// after the journal), so the record is counted as read once.
+	Follows bool
 }
 
 // Result is what a delivery did at the target.

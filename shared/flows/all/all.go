@@ -2,5 +2,6 @@
 package all
 
 import (
+	_ "github.com/urakata/urakata/shared/flows/expense"   // expense-to-accounting
 	_ "github.com/urakata/urakata/shared/flows/timeclock" // timeclock-to-payroll
 )
