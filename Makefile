@@ -52,7 +52,7 @@ lambdas:
 ## synth: the CloudFormation template for HUB= into cdk.out/, checked by cdk-nag: no AWS
 ## account and no Docker, only Node (for jsii) and the functions make lambdas builds.
 ## deploy: the same, deployed with the pinned CDK CLI to the account of the current AWS
-## credentials (bootstrap it first: see infra/README.md). STACK= names the stack and
+## credentials (bootstrap it first: see "In your AWS account" in README.md). STACK= names the stack and
 ## prefixes its secrets (default urakata).
 JSII_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 STACK    ?= urakata
