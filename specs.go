@@ -8,7 +8,7 @@ import (
 	"fmt"
 )
 
-//go:embed testdata/freee/hr.json testdata/kingoftime/kot-openapi.yml
+//go:embed testdata/freee/hr.json testdata/freee/accounting.json testdata/kingoftime/kot-openapi.yml testdata/slack/web_openapi_v2.json testdata/slack/events_api_async_v1.json testdata/slack/common_event_wrapper_schema.json testdata/chatwork/*.json testdata/xero/xero_accounting.yaml testdata/xero/xero-payroll-uk.yaml testdata/xero/xero-identity.yaml testdata/xero/xero-webhooks.yaml testdata/github/*.json
 var vendorAPIs embed.FS
 
 // VendorAPI returns a vendor API description by its path under testdata/, e.g.

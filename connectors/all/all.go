@@ -3,6 +3,7 @@
 package all
 
 import (
+	_ "github.com/urakata/urakata/connectors/chatwork"   // chatwork: Chatwork
 	_ "github.com/urakata/urakata/connectors/freee"      // freee-hr: freee 人事労務
 	_ "github.com/urakata/urakata/connectors/kingoftime" // kingoftime: KING OF TIME 勤怠管理
 )

@@ -17,6 +17,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/urakata/urakata/connectors/chatwork"
+	"github.com/urakata/urakata/connectors/chatwork/chatworktest"
 	"github.com/urakata/urakata/connectors/freee"
 	"github.com/urakata/urakata/connectors/freee/freeetest"
 	"github.com/urakata/urakata/connectors/kingoftime"
@@ -65,6 +67,7 @@ type running struct {
 }
 
 var starters = map[string]starter{
+	chatwork.Vendor:   startChatwork,
 	freee.Vendor:      startFreeeHR,
 	kingoftime.Vendor: startKingOfTime,
 }
@@ -211,4 +214,42 @@ func saveState(srv interface{ SaveState(io.Writer) error }, path string) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// startChatwork starts the Chatwork sandbox with the demo company's people (the same seed
+// and head count as freee's), its all-hands room as the room notices go to, and a rate
+// limit a demo does not wait on. The secret carries the webhook token of webhook settings
+// added to the sandbox without one (chatworktest.DefaultWebhookToken).
+func startChatwork(conn config.Connection, opts Options, statePath string) (running, error) {
+	srv := chatworktest.New(chatworktest.Options{Seed: 1, Employees: opts.Employees, RateLimit: 3000})
+	if statePath != "" {
+		if f, err := os.Open(statePath); err == nil {
+			err = srv.LoadState(f)
+			_ = f.Close()
+			if err != nil {
+				return running{}, fmt.Errorf("%s: %w (remove it to start the sandbox afresh)", statePath, err)
+			}
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return running{}, err
+		}
+	}
+	if err := srv.Start(); err != nil {
+		return running{}, err
+	}
+	cred, _ := json.Marshal(map[string]string{"api_token": chatworktest.DefaultToken, "webhook_token": chatworktest.DefaultWebhookToken})
+	return running{
+		baseURL:  srv.BaseURL(),
+		settings: map[string]any{"room_id": int(chatworktest.AllHandsRoomID), "requests_per_5min": 3000},
+		secret:   string(cred),
+		close: func() error {
+			srv.Close()
+			if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {
+				opts.Logger.Warn("sandbox saw requests or responses that break the vendor's API description", "connection", conn.Name, "violations", len(v), "first", v[0].String())
+			}
+			if statePath == "" {
+				return nil
+			}
+			return saveState(srv, statePath)
+		},
+	}, nil
 }
