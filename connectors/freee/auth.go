@@ -61,6 +61,9 @@ func ParseCredentials(s secrets.Secret) (Credentials, error) {
 
 // TokenSourceConfig is what a TokenSource is built from.
 type TokenSourceConfig struct {
+	// Vendor names the connector in errors ("" for Vendor): freee 会計 connections use this
+	// token source too, with the same token endpoint and the same rotation rules.
+	Vendor string
 	// Connection is the hub.yaml connection name: the key in Store and in messages.
 	Connection string
 	// SecretName names the secret holding Credentials, for the reconnect message.
@@ -110,8 +113,11 @@ func TokenPolicy() httpx.Policy {
 
 // NewTokenSource returns a token source for cfg.Connection.
 func NewTokenSource(cfg TokenSourceConfig) (*TokenSource, error) {
+	if cfg.Vendor == "" {
+		cfg.Vendor = Vendor
+	}
 	if cfg.Connection == "" || cfg.Store == nil {
-		return nil, errors.New("freee-hr: a token source needs a connection name and a token store")
+		return nil, fmt.Errorf("%s: a token source needs a connection name and a token store", cfg.Vendor)
 	}
 	if cfg.TokenURL == "" {
 		cfg.TokenURL = DefaultTokenURL
@@ -191,7 +197,7 @@ func (ts *TokenSource) load(ctx context.Context) (store.Token, error) {
 		return store.Token{Refresh: ts.cfg.Credentials.RefreshToken}, nil
 	}
 	if err != nil {
-		return store.Token{}, fmt.Errorf("freee-hr: load token of %s: %w", ts.cfg.Connection, err)
+		return store.Token{}, fmt.Errorf("%s: load token of %s: %w", ts.cfg.Vendor, ts.cfg.Connection, err)
 	}
 	return t, nil
 }
@@ -224,12 +230,12 @@ func (ts *TokenSource) rotate(ctx context.Context, from store.Token, usable func
 		if usable(other) {
 			return other, nil
 		}
-		return store.Token{}, fmt.Errorf("freee-hr: token of %s changed while refreshing and the stored one is not usable", ts.cfg.Connection)
+		return store.Token{}, fmt.Errorf("%s: token of %s changed while refreshing and the stored one is not usable", ts.cfg.Vendor, ts.cfg.Connection)
 	}
 	if err != nil {
 		// The refresh token just spent is gone and its successor could not be kept: say so
 		// plainly, the next refresh will be refused.
-		return store.Token{}, fmt.Errorf("freee-hr: store rotated token of %s (the next refresh will need a reconnect if this persists): %w", ts.cfg.Connection, err)
+		return store.Token{}, fmt.Errorf("%s: store rotated token of %s (the next refresh will need a reconnect if this persists): %w", ts.cfg.Vendor, ts.cfg.Connection, err)
 	}
 	// The logger names the connection already (the runtime scopes it).
 	ts.log.LogAttrs(ctx, slog.LevelInfo, "oauth token rotated",
@@ -308,7 +314,7 @@ func (ts *TokenSource) refresh(ctx context.Context, refresh secrets.Secret) (sto
 	}
 	req, err := http.NewRequest(http.MethodPost, ts.cfg.TokenURL, strings.NewReader(form.Encode()))
 	if err != nil {
-		return store.Token{}, fmt.Errorf("freee-hr: token URL: %w", err)
+		return store.Token{}, fmt.Errorf("%s: token URL: %w", ts.cfg.Vendor, err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
@@ -328,9 +334,9 @@ func (ts *TokenSource) refresh(ctx context.Context, refresh secrets.Secret) (sto
 		return store.Token{}, &fault.PermanentError{Status: pe.Status, Err: pe,
 			Message: fmt.Sprintf("%s: freee refused the app's credentials (invalid_client); check client_id and client_secret in secret %s", ts.cfg.Connection, ts.cfg.SecretName)}
 	case err != nil:
-		return store.Token{}, fmt.Errorf("freee-hr: refresh token of %s: %w", ts.cfg.Connection, err)
+		return store.Token{}, fmt.Errorf("%s: refresh token of %s: %w", ts.cfg.Vendor, ts.cfg.Connection, err)
 	case ans.AccessToken == "":
-		return store.Token{}, fmt.Errorf("freee-hr: refresh token of %s: the answer holds no access token", ts.cfg.Connection)
+		return store.Token{}, fmt.Errorf("%s: refresh token of %s: the answer holds no access token", ts.cfg.Vendor, ts.cfg.Connection)
 	}
 	next := secrets.New(ans.RefreshToken)
 	if ans.RefreshToken == "" {

@@ -82,7 +82,7 @@ func New(_ context.Context, env hub.Env) (*HR, error) {
 	if err != nil {
 		return nil, fault.Permanent(op, err)
 	}
-	webhookToken, err := parseWebhookToken(env.Secret)
+	webhookToken, err := ParseWebhookToken(env.Secret)
 	if err != nil {
 		return nil, fault.Permanent(op, err)
 	}

@@ -33,7 +33,7 @@ func Policy(requestsPerHour int) httpx.Policy {
 		RetryWaitMin: 500 * time.Millisecond,
 		RetryWaitMax: 30 * time.Second,
 		ThrottleWait: 10 * time.Minute,
-		IsThrottle:   isThrottle,
+		IsThrottle:   IsThrottle,
 		RateHeaders: httpx.RateHeaders{
 			Limit:     "X-Ratelimit-Limit",
 			Remaining: "X-Ratelimit-Remaining",
@@ -42,14 +42,15 @@ func Policy(requestsPerHour int) httpx.Policy {
 	}
 }
 
-// isThrottle tells freee's 403 throttle from a 403 permission error. freee documents the
+// IsThrottle tells freee's 403 throttle from a 403 permission error; it is the
+// httpx.Policy.IsThrottle of every freee API (人事労務 and 会計 throttle alike). freee documents the
 // throttle's status but not its body, while hr.json documents the permission errors' two
 // shapes: {"status_code":403,"errors":[{"type","messages"}]} and {"error","message","code"}.
 // So a 403 is a throttle when it says so (a Retry-After, a too_many_requests type, words of
 // limiting in its messages) or when its body is neither documented permission shape; a
 // documented permission error stays permanent, so it goes to the dead letters with freee's
 // message instead of waiting forever.
-func isThrottle(status int, h http.Header, body []byte) bool {
+func IsThrottle(status int, h http.Header, body []byte) bool {
 	if status != http.StatusForbidden {
 		return false
 	}
@@ -78,6 +79,12 @@ func isThrottle(status int, h http.Header, body []byte) bool {
 		}
 		texts = append(texts, e.Messages...)
 	}
+	return MentionsThrottle(texts...)
+}
+
+// MentionsThrottle reports whether any of texts, freee's error messages, says that access is
+// being limited, in the words freee uses for its throttle.
+func MentionsThrottle(texts ...string) bool {
 	for _, t := range texts {
 		t = strings.ToLower(t)
 		for _, word := range throttleWords {

@@ -41,8 +41,8 @@ func TestIsThrottle(t *testing.T) {
 			if h == nil {
 				h = http.Header{}
 			}
-			if got := isThrottle(tt.status, h, []byte(tt.body)); got != tt.want {
-				t.Errorf("isThrottle = %v; want %v", got, tt.want)
+			if got := IsThrottle(tt.status, h, []byte(tt.body)); got != tt.want {
+				t.Errorf("IsThrottle = %v; want %v", got, tt.want)
 			}
 		})
 	}

@@ -47,7 +47,7 @@ func (h *HR) VerifyWebhook(_ context.Context, header http.Header, body []byte) (
 	if h.webhookToken.IsZero() {
 		return hub.WebhookResult{}, fmt.Errorf("%s: connection %s: the secret has no webhook_token: %w", Vendor, h.connection, hub.ErrBadSignature)
 	}
-	if !sameToken(header.Get(WebhookTokenHeader), h.webhookToken) {
+	if !WebhookTokenMatches(header.Get(WebhookTokenHeader), h.webhookToken) {
 		return hub.WebhookResult{}, fmt.Errorf("%s: connection %s: %s header does not match: %w", Vendor, h.connection, WebhookTokenHeader, hub.ErrBadSignature)
 	}
 	var n webhookNotice
@@ -80,15 +80,17 @@ func (h *HR) VerifyWebhook(_ context.Context, header http.Header, body []byte) (
 	return hub.WebhookResult{Events: []hub.WebhookEvent{ev}}, nil
 }
 
-// sameToken compares in constant time; hashing first hides the token's length too.
-func sameToken(got string, want secrets.Secret) bool {
+// WebhookTokenMatches reports whether got, the X-Freee-Token of a notification, is the
+// connection's verification token. It compares in constant time; hashing first hides the
+// token's length too. Every freee webhook (人事労務 and 会計) is verified this way.
+func WebhookTokenMatches(got string, want secrets.Secret) bool {
 	g, w := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want.Reveal()))
 	return got != "" && subtle.ConstantTimeCompare(g[:], w[:]) == 1
 }
 
-// parseWebhookToken reads the optional webhook_token of a connection secret; ParseCredentials
-// has already refused a secret that is not a JSON object.
-func parseWebhookToken(s secrets.Secret) (secrets.Secret, error) {
+// ParseWebhookToken reads the optional webhook_token of a connection secret (zero when there
+// is none); call ParseCredentials first, which refuses a secret that is not a JSON object.
+func ParseWebhookToken(s secrets.Secret) (secrets.Secret, error) {
 	var raw struct {
 		WebhookToken *string `json:"webhook_token"`
 	}

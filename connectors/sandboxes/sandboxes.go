@@ -21,8 +21,12 @@ import (
 	"github.com/urakata/urakata/connectors/chatwork/chatworktest"
 	"github.com/urakata/urakata/connectors/freee"
 	"github.com/urakata/urakata/connectors/freee/freeetest"
+	"github.com/urakata/urakata/connectors/freeeaccounting"
+	"github.com/urakata/urakata/connectors/freeeaccounting/freeeaccountingtest"
 	"github.com/urakata/urakata/connectors/kingoftime"
 	"github.com/urakata/urakata/connectors/kingoftime/kingoftimetest"
+	"github.com/urakata/urakata/connectors/slack"
+	"github.com/urakata/urakata/connectors/slack/slacktest"
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/secrets"
 )
@@ -67,9 +71,11 @@ type running struct {
 }
 
 var starters = map[string]starter{
-	chatwork.Vendor:   startChatwork,
-	freee.Vendor:      startFreeeHR,
-	kingoftime.Vendor: startKingOfTime,
+	chatwork.Vendor:        startChatwork,
+	freee.Vendor:           startFreeeHR,
+	freeeaccounting.Vendor: startFreeeAccounting,
+	kingoftime.Vendor:      startKingOfTime,
+	slack.Vendor:           startSlack,
 }
 
 // Has reports whether vendor has a sandbox.
@@ -197,6 +203,41 @@ func startKingOfTime(conn config.Connection, opts Options, statePath string) (ru
 	}, nil
 }
 
+// startSlack starts the Slack sandbox with the demo company's people (the same emails as
+// the other sandboxes, so a notice finds its employee by email).
+func startSlack(conn config.Connection, opts Options, statePath string) (running, error) {
+	srv := slacktest.New(slacktest.Options{Seed: 1, Employees: opts.Employees})
+	if statePath != "" {
+		if f, err := os.Open(statePath); err == nil {
+			err = srv.LoadState(f)
+			_ = f.Close()
+			if err != nil {
+				return running{}, fmt.Errorf("%s: %w (remove it to start the sandbox afresh)", statePath, err)
+			}
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return running{}, err
+		}
+	}
+	if err := srv.Start(); err != nil {
+		return running{}, err
+	}
+	cred, _ := json.Marshal(map[string]string{"bot_token": slacktest.DefaultBotToken, "signing_secret": slacktest.DefaultSigningSecret})
+	return running{
+		baseURL: srv.BaseURL(),
+		secret:  string(cred),
+		close: func() error {
+			srv.Close()
+			if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {
+				opts.Logger.Warn("sandbox saw requests or responses that break the vendor's API description", "connection", conn.Name, "violations", len(v), "first", v[0].String())
+			}
+			if statePath == "" {
+				return nil
+			}
+			return saveState(srv, statePath)
+		},
+	}, nil
+}
+
 func saveState(srv interface{ SaveState(io.Writer) error }, path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
@@ -240,6 +281,48 @@ func startChatwork(conn config.Connection, opts Options, statePath string) (runn
 	return running{
 		baseURL:  srv.BaseURL(),
 		settings: map[string]any{"room_id": int(chatworktest.AllHandsRoomID), "requests_per_5min": 3000},
+		secret:   string(cred),
+		close: func() error {
+			srv.Close()
+			if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {
+				opts.Logger.Warn("sandbox saw requests or responses that break the vendor's API description", "connection", conn.Name, "violations", len(v), "first", v[0].String())
+			}
+			if statePath == "" {
+				return nil
+			}
+			return saveState(srv, statePath)
+		},
+	}, nil
+}
+
+// startFreeeAccounting starts the freee 会計 sandbox: the same people as the other demo
+// companies, the demo month's expense claims, and its webhook token in the connection's
+// secret so that `urakata dev` can verify the approvals it is sent.
+func startFreeeAccounting(conn config.Connection, opts Options, statePath string) (running, error) {
+	companyID, _ := conn.Settings["company_id"].(int)
+	srv := freeeaccountingtest.New(freeeaccountingtest.Options{Seed: 1, CompanyID: companyID,
+		Employees: min(opts.Employees, freeeaccountingtest.MaxEmployees), Year: opts.Year, Month: opts.Month})
+	if statePath != "" {
+		if f, err := os.Open(statePath); err == nil {
+			err = srv.LoadState(f)
+			_ = f.Close()
+			if err != nil {
+				return running{}, fmt.Errorf("%s: %w (remove it to start the sandbox afresh)", statePath, err)
+			}
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return running{}, err
+		}
+	}
+	if err := srv.Start(); err != nil {
+		return running{}, err
+	}
+	cred, _ := json.Marshal(map[string]string{
+		"client_id": freeeaccountingtest.DefaultClientID, "client_secret": freeeaccountingtest.DefaultClientSecret,
+		"refresh_token": freeeaccountingtest.DefaultRefreshToken, "webhook_token": freeeaccountingtest.DefaultWebhookToken,
+	})
+	return running{
+		baseURL:  srv.BaseURL(),
+		settings: map[string]any{"token_url": srv.TokenURL()},
 		secret:   string(cred),
 		close: func() error {
 			srv.Close()

@@ -1,0 +1,278 @@
+package freeeaccounting
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/urakata/urakata/connectors/freee"
+	"github.com/urakata/urakata/shared/fault"
+	"github.com/urakata/urakata/shared/httpx"
+	"github.com/urakata/urakata/shared/secrets"
+)
+
+const (
+	// Vendor is the connector's name in hub.yaml.
+	Vendor = "freee-accounting"
+	// DefaultBaseURL is freee 会計's API root (accounting.json's server); paths start with
+	// /api/1/.
+	DefaultBaseURL = "https://api.freee.co.jp"
+	userAgent      = "urakata"
+)
+
+// Authorizer gives each request its access token. *freee.TokenSource is the real one:
+// freee 会計 and 人事労務 share one OAuth server and its rotation rules.
+type Authorizer interface {
+	// AccessToken returns a token that is valid now, refreshing it if need be.
+	AccessToken(ctx context.Context) (secrets.Secret, error)
+	// Renew is called when freee refused rejected (401): it returns a different token,
+	// refreshing unless someone already has.
+	Renew(ctx context.Context, rejected secrets.Secret) (secrets.Secret, error)
+}
+
+var _ Authorizer = (*freee.TokenSource)(nil)
+
+// Client talks to freee 会計 for one connection. Its services share one httpx.Client, so
+// they share the connection's limiter and its daily quota.
+type Client struct {
+	http *httpx.Client
+	auth Authorizer
+	// BaseURL is the API root, with a trailing slash; requests are resolved against it.
+	BaseURL *url.URL
+
+	common service
+
+	// Users reads the company's users (applicants' emails) and the authorising user.
+	Users *UsersService
+	// ExpenseApplications reads expense claims (経費申請).
+	ExpenseApplications *ExpenseApplicationsService
+	// ExpenseTemplates reads the expense templates (経費科目) claims are filed under.
+	ExpenseTemplates *ExpenseTemplatesService
+	// Receipts reads receipt metadata (ファイルボックス), where the invoice registration
+	// number lives.
+	Receipts *ReceiptsService
+	// AccountItems reads the chart of accounts (勘定科目).
+	AccountItems *AccountItemsService
+	// Taxes reads the company's tax codes (税区分).
+	Taxes *TaxesService
+	// Sections reads the departments (部門).
+	Sections *SectionsService
+	// Partners reads the business partners (取引先).
+	Partners *PartnersService
+	// ManualJournals creates and searches journal entries (振替伝票).
+	ManualJournals *ManualJournalsService
+}
+
+type service struct{ client *Client }
+
+// NewClient returns a client for the API at baseURL ("" for DefaultBaseURL) that sends
+// every request through hc, authorised by auth.
+func NewClient(hc *httpx.Client, auth Authorizer, baseURL string) (*Client, error) {
+	if baseURL == "" {
+		baseURL = DefaultBaseURL
+	}
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("%s: base URL %q is not an absolute URL", Vendor, baseURL)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	c := &Client{http: hc, auth: auth, BaseURL: u}
+	c.common.client = c
+	c.Users = (*UsersService)(&c.common)
+	c.ExpenseApplications = (*ExpenseApplicationsService)(&c.common)
+	c.ExpenseTemplates = (*ExpenseTemplatesService)(&c.common)
+	c.Receipts = (*ReceiptsService)(&c.common)
+	c.AccountItems = (*AccountItemsService)(&c.common)
+	c.Taxes = (*TaxesService)(&c.common)
+	c.Sections = (*SectionsService)(&c.common)
+	c.Partners = (*PartnersService)(&c.common)
+	c.ManualJournals = (*ManualJournalsService)(&c.common)
+	return c, nil
+}
+
+// NewRequest builds a request for path (relative to BaseURL, e.g. "api/1/users/me", with
+// its query) and body, which is sent as JSON when not nil.
+func (c *Client) NewRequest(method, path string, body any) (*http.Request, error) {
+	u, err := c.BaseURL.Parse(strings.TrimPrefix(path, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: path %q: %w", Vendor, path, err)
+	}
+	var buf io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, fmt.Errorf("%s: encode %s body: %w", Vendor, method, err)
+		}
+		buf = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, u.String(), buf)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", Vendor, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", userAgent)
+	return req, nil
+}
+
+// Response is freee's answer with the quota state and, for list calls, where the next page
+// starts.
+type Response struct {
+	*httpx.Response
+	// NextOffset is the offset of the next page, or 0 when this was the last one.
+	NextOffset int
+}
+
+// Do sends req with the connection's access token and decodes the JSON answer into v (nil
+// to ignore it). A 401 is tried once more with a renewed token, because freee answers 401
+// when an access token expired early. Errors are typed as httpx documents; a body that is
+// not the JSON expected is a transient error.
+func (c *Client) Do(ctx context.Context, req *http.Request, v any) (*Response, error) {
+	token, err := c.auth.AccessToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hr, err := c.send(ctx, req, token)
+	var pe *fault.PermanentError
+	if errors.As(err, &pe) && pe.Status == http.StatusUnauthorized {
+		if token, err = c.auth.Renew(ctx, token); err != nil {
+			return nil, err
+		}
+		hr, err = c.send(ctx, req, token)
+	}
+	var resp *Response
+	if hr != nil {
+		resp = &Response{Response: hr}
+	}
+	if err != nil || v == nil {
+		return resp, err
+	}
+	if err := json.NewDecoder(hr.Body).Decode(v); err != nil && err != io.EOF {
+		return resp, fmt.Errorf("%s: decode %s %s: %w", Vendor, req.Method, req.URL.Path, err)
+	}
+	return resp, nil
+}
+
+// send sends a copy of req carrying token, so that req can be sent again.
+func (c *Client) send(ctx context.Context, req *http.Request, token secrets.Secret) (*httpx.Response, error) {
+	r := req.Clone(ctx)
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, fmt.Errorf("%s: rewind body: %w", Vendor, err)
+		}
+		r.Body = body
+	}
+	r.Header.Set("Authorization", "Bearer "+token.Reveal())
+	return c.http.Do(ctx, r)
+}
+
+// ListOptions pages through a list. Each list has its own largest page (Limit is capped
+// to it).
+type ListOptions struct {
+	// Limit is the page size; 0 means the list's largest.
+	Limit int
+	// Offset is where the page starts.
+	Offset int
+}
+
+// page returns the limit and offset a request sends: the list's largest page (max) unless
+// asked for less.
+func (o *ListOptions) page(max int) (limit, offset int) {
+	limit = max
+	if o != nil {
+		if o.Limit > 0 {
+			limit = min(o.Limit, max)
+		}
+		offset = o.Offset
+	}
+	return limit, offset
+}
+
+func (o *ListOptions) values(q url.Values, max int) {
+	limit, offset := o.page(max)
+	q.Set("limit", strconv.Itoa(limit))
+	q.Set("offset", strconv.Itoa(offset))
+}
+
+// Meta is what freee says about a list beside its page. accounting.json does not declare
+// it, so it may be absent; then a short page is the last.
+type Meta struct {
+	TotalCount *int `json:"total_count"`
+}
+
+// nextOffset is where the page after n items starts, or 0 when it was the last: freee's
+// total_count says so when given, else a full page means there may be more.
+func nextOffset(o *ListOptions, max, n int, meta *Meta) int {
+	limit, offset := o.page(max)
+	if n == 0 {
+		return 0
+	}
+	if meta != nil && meta.TotalCount != nil {
+		if offset+n >= *meta.TotalCount {
+			return 0
+		}
+		return offset + n
+	}
+	if n < limit {
+		return 0
+	}
+	return offset + n
+}
+
+// pathf builds a request path with its query.
+func pathf(q url.Values, format string, args ...any) string {
+	p := fmt.Sprintf(format, args...)
+	if len(q) > 0 {
+		p += "?" + q.Encode()
+	}
+	return p
+}
+
+// all walks every page: list is called with each page's options until it reports no next
+// page. It stops at the first error, which it yields.
+func all[T any](opts *ListOptions, list func(*ListOptions) ([]T, *Response, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		page := ListOptions{}
+		if opts != nil {
+			page = *opts
+		}
+		for {
+			items, resp, err := list(&page)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			if resp == nil || resp.NextOffset == 0 {
+				return
+			}
+			page.Offset = resp.NextOffset
+		}
+	}
+}
+
+// tokyo is freee's wall clock. Japan has kept +09:00 without daylight saving since 1951, so
+// a fixed zone is exact and needs no tzdata (Lambda images have none).
+var tokyo = time.FixedZone("Asia/Tokyo", 9*60*60)
+
+// Timestamp is a freee date-time (RFC 3339, or "2006-01-02 15:04:05" in Japan time).
+type Timestamp = freee.Timestamp
