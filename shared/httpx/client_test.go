@@ -624,3 +624,27 @@ func BenchmarkDo(b *testing.B) {
 		_, _ = io.Copy(io.Discard, resp.Body)
 	}
 }
+
+// A throttle reported inside a 200 body (Slack's ok:false ratelimited) carries the wait
+// from the Retry-After header to the caller when the retries run out.
+func TestCheckBodyThrottleCarriesTheVendorsWait(t *testing.T) {
+	t.Parallel()
+	srv, hits := server(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		w.Header().Set("Retry-After", "30")
+		fmt.Fprint(w, `{"ok":false,"error":"ratelimited"}`)
+	})
+	p := fast()
+	p.CheckBody = func(_ *http.Response, body []byte) error {
+		if bytes.Contains(body, []byte(`"ratelimited"`)) {
+			return &fault.RateLimitedError{Op: "slack", Scope: "ratelimited"}
+		}
+		return nil
+	}
+	// MaxThrottleWait below the 30 s asked: no sleeping in the client, the runtime waits.
+	p.MaxThrottleWait = time.Second
+	_, err := get(t, t.Context(), httpx.New(p), srv.URL)
+	wait, ok := fault.RetryAfter(err)
+	if !ok || wait != 30*time.Second || hits.Load() != 1 {
+		t.Errorf("err = %v (retry after %s) after %d requests; want RateLimited with the 30 s Slack asked for, after one request", err, wait, hits.Load())
+	}
+}

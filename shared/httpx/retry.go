@@ -127,7 +127,11 @@ func (c *Client) classifyBodyError(cl *call, resp *http.Response, err error) (bo
 		} else {
 			wait = c.backoff(cl.attempt)
 		}
-		return wait <= c.policy.MaxThrottleWait, wait, err
+		// The caller (and the runtime, if retries run out) must see the wait the vendor asked
+		// for, not the zero the body check could not know.
+		typed := *rl
+		typed.RetryAfter = wait
+		return wait <= c.policy.MaxThrottleWait, wait, &typed
 	}
 	if fault.IsPermanent(err) {
 		return false, 0, err
