@@ -8,4 +8,5 @@ import (
 	_ "github.com/urakata/urakata/connectors/freeeaccounting" // freee-accounting: freee 会計
 	_ "github.com/urakata/urakata/connectors/kingoftime"      // kingoftime: KING OF TIME 勤怠管理
 	_ "github.com/urakata/urakata/connectors/slack"           // slack: Slack
+	_ "github.com/urakata/urakata/connectors/xero"            // xero: Xero
 )

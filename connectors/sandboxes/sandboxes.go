@@ -27,6 +27,8 @@ import (
 	"github.com/urakata/urakata/connectors/kingoftime/kingoftimetest"
 	"github.com/urakata/urakata/connectors/slack"
 	"github.com/urakata/urakata/connectors/slack/slacktest"
+	"github.com/urakata/urakata/connectors/xero"
+	"github.com/urakata/urakata/connectors/xero/xerotest"
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/secrets"
 )
@@ -76,6 +78,7 @@ var starters = map[string]starter{
 	freeeaccounting.Vendor: startFreeeAccounting,
 	kingoftime.Vendor:      startKingOfTime,
 	slack.Vendor:           startSlack,
+	xero.Vendor:            startXero,
 }
 
 // Has reports whether vendor has a sandbox.
@@ -324,6 +327,52 @@ func startFreeeAccounting(conn config.Connection, opts Options, statePath string
 		baseURL:  srv.BaseURL(),
 		settings: map[string]any{"token_url": srv.TokenURL()},
 		secret:   string(cred),
+		close: func() error {
+			srv.Close()
+			if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {
+				opts.Logger.Warn("sandbox saw requests or responses that break the vendor's API description", "connection", conn.Name, "violations", len(v), "first", v[0].String())
+			}
+			if statePath == "" {
+				return nil
+			}
+			return saveState(srv, statePath)
+		},
+	}, nil
+}
+
+// startXero starts the Xero sandbox with the same people as the other demo companies (the
+// same codes and emails), its earnings rates set for timesheets, and limits a demo does not
+// wait on. The connection discovers its organisation from /Connections, as a real one with a
+// single organisation does.
+func startXero(conn config.Connection, opts Options, statePath string) (running, error) {
+	srv := xerotest.New(xerotest.Options{Seed: 1, Employees: opts.Employees, Year: opts.Year, Month: opts.Month,
+		MinuteLimit: 6000, DayLimit: xerotest.NoLimit})
+	if statePath != "" {
+		if f, err := os.Open(statePath); err == nil {
+			err = srv.LoadState(f)
+			_ = f.Close()
+			if err != nil {
+				return running{}, fmt.Errorf("%s: %w (remove it to start the sandbox afresh)", statePath, err)
+			}
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return running{}, err
+		}
+	}
+	if err := srv.Start(); err != nil {
+		return running{}, err
+	}
+	o, rates := srv.Options(), srv.EarningsRates()
+	cred, _ := json.Marshal(map[string]string{
+		"client_id": o.ClientID, "client_secret": o.ClientSecret, "refresh_token": o.RefreshToken, "webhook_key": o.WebhookKey,
+	})
+	return running{
+		baseURL: srv.BaseURL(),
+		settings: map[string]any{
+			"token_url": srv.TokenURL(), "requests_per_minute": 6000, "currency": "JPY",
+			"ordinary_earnings_rate_id": rates.Ordinary, "overtime_earnings_rate_id": rates.Overtime,
+			"holiday_earnings_rate_id": rates.Holiday, "late_night_earnings_rate_id": rates.LateNight,
+		},
+		secret: string(cred),
 		close: func() error {
 			srv.Close()
 			if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"log/slog"
 	"math"
 	"net/http"
 	"slices"
@@ -102,7 +101,6 @@ type Xero struct {
 	// Xero, which gives up retrying after 24 hours.
 	maxEventAge time.Duration
 	now         func() time.Time
-	log         *slog.Logger
 
 	// tenantMu admits one tenant discovery at a time.
 	tenantMu sync.Mutex
@@ -173,10 +171,6 @@ func New(_ context.Context, env hub.Env) (*Xero, error) {
 	if tenant != "" {
 		client.SetTenant(tenant)
 	}
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	return &Xero{
 		Client:           client,
 		connection:       env.Connection,
@@ -194,7 +188,6 @@ func New(_ context.Context, env hub.Env) (*Xero, error) {
 		webhookKey:  webhookKey,
 		maxEventAge: DefaultMaxEventAge,
 		now:         time.Now,
-		log:         log,
 		calendars:   map[string]string{},
 	}, nil
 }

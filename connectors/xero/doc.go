@@ -23,7 +23,13 @@
 //     the entry's source reference, which is also the Narration that FindJournal searches.
 //   - timesheet-target: payroll (UK) timesheets, one line per date and earnings rate
 //     (ordinary, overtime, and optionally legal-holiday and late-night rates from settings).
-//   - webhook: x-xero-signature verification and the intent-to-receive handshake.
+//   - webhook: x-xero-signature verification and the intent-to-receive handshake. Xero's
+//     webhooks cover contacts, invoices, credit notes and subscriptions, not expense claims:
+//     a flow that reads Xero's expenses polls on a schedule.
+//
+// A create is never sent without an Idempotency-Key: httpx resends a PUT whose answer was
+// lost (PUT is idempotent by HTTP's rules, but Xero's accounting PUT creates), and the key
+// makes Xero answer the resend with the record the first one made.
 //
 // # Request cost
 //

@@ -2,8 +2,10 @@ package xero
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -185,7 +187,8 @@ func ingress(t *testing.T, x *Xero) (*hub.Ingress, *sqlitequeue.Queue) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = q.Close() })
-	return &hub.Ingress{Queue: q, Receivers: map[string]hub.WebhookReceiver{conn: x}, Routes: map[string][]string{conn: {"invoice-sync"}}}, q
+	return &hub.Ingress{Queue: q, Receivers: map[string]hub.WebhookReceiver{conn: x}, Routes: map[string][]string{conn: {"invoice-sync"}},
+		Logger: slog.New(slog.DiscardHandler)}, q
 }
 
 func post(in http.Handler, header http.Header, body string) *httptest.ResponseRecorder {
@@ -316,5 +319,18 @@ func TestIntentToReceive_failsAnEndpointThatAcceptsEverything(t *testing.T) {
 	t.Cleanup(lax.Close)
 	if err := srv.IntentToReceive(t.Context(), lax.URL); err == nil || !strings.Contains(err.Error(), "wrongly signed") {
 		t.Fatalf("err = %v; want the check to fail on the wrongly signed delivery", err)
+	}
+}
+
+// BenchmarkVerifyWebhook is the connector's share of a webhook's ingress: the HMAC over the
+// body and reading the delivery.
+func BenchmarkVerifyWebhook(b *testing.B) {
+	x := &Xero{connection: conn, webhookKey: secrets.New(webhookKey), maxEventAge: DefaultMaxEventAge, now: func() time.Time { return eventNow }}
+	header, body := signed(invoiceUpdated), []byte(invoiceUpdated)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := x.VerifyWebhook(context.Background(), header, body); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

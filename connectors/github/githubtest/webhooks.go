@@ -64,8 +64,10 @@ func (s *Server) NewDelivery(event string, repoID int64, payload []byte) Deliver
 }
 
 // PushDelivery is the push webhook of a branch's last commit (SetFile makes one; the demo
-// branch starts with the commit that added the knowledge base), signed.
+// branch starts with the commit that added the knowledge base), signed. Its URLs name the
+// sandbox's URL(), so build it after Start.
 func (s *Server) PushDelivery(owner, repo, branchName string) (Delivery, error) {
+	st := site{root: s.URL()}
 	s.mu.Lock()
 	r, ok := s.repos[strings.ToLower(owner+"/"+repo)]
 	if !ok {
@@ -77,7 +79,6 @@ func (s *Server) PushDelivery(owner, repo, branchName string) (Delivery, error) 
 		s.mu.Unlock()
 		return Delivery{}, fmt.Errorf("githubtest: %s/%s has no push to branch %s", owner, repo, branchName)
 	}
-	st := site{root: s.URL()}
 	p := b.Push
 	commit := wireCommit{
 		ID: p.After, TreeID: treeSHA(b.Files), Distinct: true, Message: p.Message,
@@ -98,15 +99,16 @@ func (s *Server) PushDelivery(owner, repo, branchName string) (Delivery, error) 
 	return s.signedPayload("push", repoID, payload)
 }
 
-// PingDelivery is the ping GitHub sends when a webhook to target is created, signed.
+// PingDelivery is the ping GitHub sends when a webhook to target is created, signed. Build
+// it after Start, as PushDelivery.
 func (s *Server) PingDelivery(owner, repo, target string) (Delivery, error) {
+	st := site{root: s.URL()}
 	s.mu.Lock()
 	r, ok := s.repos[strings.ToLower(owner+"/"+repo)]
 	if !ok {
 		s.mu.Unlock()
 		return Delivery{}, errNoRepo(owner, repo)
 	}
-	st := site{root: s.URL()}
 	created := stamp(s.opts.Now())
 	hook := st.api("repos", r.fullName(), "hooks", itoa64(s.hookID))
 	payload := wirePing{

@@ -52,7 +52,8 @@ type Account struct {
 	ID, Code, Name, Type, TaxType string
 }
 
-// TaxRate is one tax rate of the demo organisation: Japanese consumption tax.
+// TaxRate is one tax rate of the demo organisation: Japanese consumption tax, named as
+// freee names its tax codes, so that one hub.yaml mapping fits both.
 type TaxRate struct {
 	TaxType, Name string
 	// Rate is the rate in percent.
@@ -187,6 +188,7 @@ func newCompany(o Options) *company {
 		{Code: "6150", Name: "交際費", Type: "EXPENSE", TaxType: "TAX001"},
 		{Code: "6160", Name: "新聞図書費", Type: "EXPENSE", TaxType: "TAX002"},
 		{Code: "6170", Name: "給料手当", Type: "EXPENSE", TaxType: "NONE"},
+		{Code: "6180", Name: "福利厚生費", Type: "EXPENSE", TaxType: "TAX001"},
 	} {
 		a.ID = uuidOf(seed, "account", a.Code)
 		c.accounts = append(c.accounts, a)
@@ -194,7 +196,8 @@ func newCompany(o Options) *company {
 	c.taxRates = []TaxRate{
 		{"TAX001", "課対仕入10%", 10},
 		{"TAX002", "課対仕入8%（軽）", 8},
-		{"TAX003", "課対仕入10%（控80）", 10},
+		{"TAX003", "課対仕入（控80）10%", 10},
+		{"TAX004", "課対仕入（控80）8%（軽）", 8},
 		{"NONE", "対象外", 0},
 	}
 	c.byID = make(map[string]int, len(c.employees))

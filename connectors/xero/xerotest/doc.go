@@ -40,7 +40,8 @@
 // The demo organisation is generated from Options.Seed: employees with the codes and emails
 // the other urakata sandboxes give the same people (DemoPerson), a monthly payroll calendar,
 // earnings rates for ordinary, overtime, legal-holiday and late-night hours, a Japanese chart
-// of accounts with consumption-tax rates (10 %, 8 % reduced, 10 % without an invoice, none),
+// of accounts with consumption-tax rates named as freee names its tax codes (課対仕入10%,
+// 課対仕入8%（軽）, the two 控80 rates for receipts without a qualified invoice, 対象外),
 // a Department tracking category, and an expense claim for every fifth employee in the demo
 // month: approved, paid or still submitted, with receipts at both tax rates, with, without
 // and with a mistyped registration number.

@@ -67,6 +67,9 @@ func (s *Server) Sign(body []byte) string { return Sign(s.opts.WebhookKey, body)
 // and a random entropy, and checks it against xero-webhooks.yaml (a breach is kept for
 // Violations).
 func (s *Server) Delivery(first int, events ...Event) ([]byte, error) {
+	if events == nil {
+		events = []Event{}
+	}
 	d := Delivery{Events: events, FirstEventSequence: first, LastEventSequence: first + max(len(events)-1, 0), Entropy: entropy()}
 	if len(events) == 0 {
 		// Xero's intent-to-receive deliveries, as its documentation shows them.
