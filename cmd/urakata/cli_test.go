@@ -235,8 +235,11 @@ func TestDescribingCommands(t *testing.T) {
 		if err := json.Unmarshal(stdout, &res); err != nil {
 			t.Fatalf("stdout is not a JSON object: %v\n%s", err, stdout)
 		}
-		if !res.OK || len(res.Flows) != 1 {
-			t.Fatalf("result %s; want ok and one flow", stdout)
+		if !res.OK || len(res.Flows) != 2 {
+			t.Fatalf("result %s; want ok and the example's two flows", stdout)
+		}
+		if e := res.Flows[1]; e.Name != "expense-to-accounting" || e.Source != "freee-accounting" || e.Target != "xero" || e.Schedule != "*/30 * * * *" {
+			t.Fatalf("second flow %+v; want expense-to-accounting from freee-accounting to xero every 30 minutes", e)
 		}
 		f := res.Flows[0]
 		if f.Name != "timeclock-to-payroll" || f.Type != "timeclock-to-payroll" || f.Source != "freee-hr" || f.Target != "freee-hr" ||
@@ -296,7 +299,7 @@ func TestDescribingCommands(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 		}
-		if want := examplePath + ": ok (1 connections, 1 flows)\n"; string(stdout) != want {
+		if want := examplePath + ": ok (4 connections, 2 flows)\n"; string(stdout) != want {
 			t.Fatalf("stdout %q; want %q", stdout, want)
 		}
 	})
@@ -312,8 +315,8 @@ func TestDescribingCommands(t *testing.T) {
 			Connections, Flows int
 			Warnings           []string
 		}
-		if err := json.Unmarshal(stdout, &res); err != nil || !res.OK || res.File != examplePath || res.Connections != 1 || res.Flows != 1 || res.Warnings == nil || len(res.Warnings) != 0 {
-			t.Fatalf("result %s (%v); want ok, 1 connection, 1 flow, an empty warnings list", stdout, err)
+		if err := json.Unmarshal(stdout, &res); err != nil || !res.OK || res.File != examplePath || res.Connections != 4 || res.Flows != 2 || res.Warnings == nil || len(res.Warnings) != 0 {
+			t.Fatalf("result %s (%v); want ok, 4 connections, 2 flows, an empty warnings list", stdout, err)
 		}
 	})
 }

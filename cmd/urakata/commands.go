@@ -245,7 +245,7 @@ func cmdDev(ctx context.Context, a *app, args []string) error {
 	if !a.json {
 		fmt.Fprintf(a.stdout, "urakata dev: sandbox vendors with a demo company of %d employees; data in %s\n", *employees, a.dataDir)
 		for _, s := range sb.Started {
-			fmt.Fprintf(a.stdout, "  %-12s sandbox %s at %s\n", s.Connection, s.Vendor, s.BaseURL)
+			fmt.Fprintf(a.stdout, "  %-18s sandbox %s at %s\n", s.Connection, s.Vendor, s.BaseURL)
 		}
 		fmt.Fprintln(a.stdout)
 	}

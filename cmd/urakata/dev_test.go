@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -26,13 +27,20 @@ func TestDevOnceDeliversThenFindsEverythingSettled(t *testing.T) {
 	args := []string{"dev", "--once", "--json", "--config", hubPath, "--data", data}
 
 	first, out1 := devOnce(t, args)
-	if first.Delivered != 30 || first.Read != 30 || first.Skipped != 0 {
-		t.Fatalf("first run: %+v; want 30 read and 30 delivered", first)
+	if tc := first["timeclock-to-payroll"]; tc.Delivered != 30 || tc.Read != 30 || tc.Skipped != 0 {
+		t.Fatalf("first run: %+v; want 30 read and 30 delivered", tc)
+	}
+	// The demo's seven approved claims: a journal each in Xero and a notice each in Slack.
+	if ex := first["expense-to-accounting"]; ex.Read != 7 || ex.Delivered != 14 {
+		t.Fatalf("first run: %+v; want 7 claims read, 7 journals and 7 notices delivered", ex)
 	}
 
 	second, out2 := devOnce(t, args)
-	if second.Delivered != 0 || second.Skipped != 30 {
-		t.Fatalf("second run on the same data folder: %+v; want 0 delivered, 30 skipped", second)
+	if tc := second["timeclock-to-payroll"]; tc.Delivered != 0 || tc.Skipped != 30 {
+		t.Fatalf("second run on the same data folder: %+v; want 0 delivered, 30 skipped", tc)
+	}
+	if ex := second["expense-to-accounting"]; ex.Delivered != 0 {
+		t.Fatalf("second run on the same data folder: %+v; want nothing new delivered", ex)
 	}
 
 	// Neither the sandbox's credentials nor any token it issued reach the output.
@@ -64,9 +72,9 @@ type flowCounts struct {
 }
 
 // devOnce runs `urakata dev --once --json`, checks the promises every such run keeps (exit
-// 0, stdout one JSON object, stderr JSON log lines, nothing failed) and returns the counts
-// of timeclock-to-payroll, and stdout and stderr together.
-func devOnce(t *testing.T, args []string) (flowCounts, []byte) {
+// 0, stdout one JSON object, stderr JSON log lines, nothing failed, every record reconciled)
+// and returns the counts of each flow by name, and stdout and stderr together.
+func devOnce(t *testing.T, args []string) (map[string]flowCounts, []byte) {
 	t.Helper()
 	stdout, stderr, code := runUrakata(t, args...)
 	if code != 0 {
@@ -85,12 +93,10 @@ func devOnce(t *testing.T, args []string) (flowCounts, []byte) {
 	if err := json.Unmarshal(doc["flows"], &flows); err != nil {
 		t.Fatalf("result has no flows list: %v\n%s", err, stdout)
 	}
+	out := map[string]flowCounts{}
 	for _, f := range flows {
 		var name string
 		_ = json.Unmarshal(f["name"], &name)
-		if name != "timeclock-to-payroll" {
-			continue
-		}
 		count := func(key string) int {
 			raw, ok := f[key]
 			if !ok {
@@ -106,17 +112,21 @@ func devOnce(t *testing.T, args []string) (flowCounts, []byte) {
 		if fc.Failed != 0 || fc.Dead != 0 {
 			t.Fatalf("flow %s: %+v; want nothing failed or dead", name, fc)
 		}
-		var rec struct{ Matched, Mismatched int }
+		var rec struct{ Matched, Mismatched, Errors int }
 		if err := json.Unmarshal(f["reconciliation"], &rec); err != nil {
 			t.Fatalf("flow item has no reconciliation: %s", stdout)
 		}
-		if rec.Matched != fc.Read || rec.Mismatched != 0 {
-			t.Fatalf("reconciliation %+v; want all %d records matching", rec, fc.Read)
+		if rec.Matched != fc.Delivered+fc.Skipped || rec.Mismatched != 0 || rec.Errors != 0 {
+			t.Fatalf("flow %s: reconciliation %+v; want all %d deliveries matching", name, rec, fc.Delivered+fc.Skipped)
 		}
-		return fc, append(stdout, stderr...)
+		out[name] = fc
 	}
-	t.Fatalf("no timeclock-to-payroll in the result:\n%s", stdout)
-	return flowCounts{}, nil
+	for _, want := range []string{"timeclock-to-payroll", "expense-to-accounting"} {
+		if _, ok := out[want]; !ok {
+			t.Fatalf("no %s in the result:\n%s", want, stdout)
+		}
+	}
+	return out, append(stdout, stderr...)
 }
 
 // `urakata dev` without --once runs every flow, prints the summary, serves /healthz on
@@ -170,7 +180,7 @@ func TestDevServesUntilSignalledAndSavesTheSandbox(t *testing.T) {
 				t.Fatalf("serving on %s; want runtime.listen %s", served, addr)
 			}
 			summary := strings.Join(printed, "\n")
-			if !strings.Contains(summary, "freee-hr     sandbox freee-hr at http://127.0.0.1:") {
+			if !regexp.MustCompile(`freee-hr +sandbox freee-hr at http://127\.0\.0\.1:`).MatchString(summary) {
 				t.Fatalf("summary does not show the sandbox on loopback:\n%s", summary)
 			}
 			if !strings.Contains(summary, "timeclock-to-payroll  period 2026-10  read 4  delivered 4  skipped 0  failed 0  dead 0") {
@@ -211,9 +221,9 @@ func TestDevServesUntilSignalledAndSavesTheSandbox(t *testing.T) {
 				t.Fatalf("%s still accepts connections after exit", addr)
 			}
 
-			again, _ := devOnce(t, []string{"dev", "--once", "--json", "--employees", "4", "--period", "2026-10", "--config", hubPath, "--data", data})
-			if again.Delivered != 0 || again.Skipped != 4 {
-				t.Fatalf("run after the restart: %+v; want everything already settled", again)
+			runs, _ := devOnce(t, []string{"dev", "--once", "--json", "--employees", "4", "--period", "2026-10", "--config", hubPath, "--data", data})
+			if again := runs["timeclock-to-payroll"]; again.Delivered != 0 || again.Skipped != 4 {
+				t.Fatalf("run after the restart: %+v; want everything already settled", runs)
 			}
 		})
 	}
