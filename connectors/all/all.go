@@ -6,6 +6,7 @@ import (
 	_ "github.com/urakata/urakata/connectors/chatwork"        // chatwork: Chatwork
 	_ "github.com/urakata/urakata/connectors/freee"           // freee-hr: freee 人事労務
 	_ "github.com/urakata/urakata/connectors/freeeaccounting" // freee-accounting: freee 会計
+	_ "github.com/urakata/urakata/connectors/github"          // github: GitHub
 	_ "github.com/urakata/urakata/connectors/kingoftime"      // kingoftime: KING OF TIME 勤怠管理
 	_ "github.com/urakata/urakata/connectors/slack"           // slack: Slack
 	_ "github.com/urakata/urakata/connectors/xero"            // xero: Xero

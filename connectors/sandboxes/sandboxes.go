@@ -23,6 +23,8 @@ import (
 	"github.com/urakata/urakata/connectors/freee/freeetest"
 	"github.com/urakata/urakata/connectors/freeeaccounting"
 	"github.com/urakata/urakata/connectors/freeeaccounting/freeeaccountingtest"
+	"github.com/urakata/urakata/connectors/github"
+	"github.com/urakata/urakata/connectors/github/githubtest"
 	"github.com/urakata/urakata/connectors/kingoftime"
 	"github.com/urakata/urakata/connectors/kingoftime/kingoftimetest"
 	"github.com/urakata/urakata/connectors/slack"
@@ -76,6 +78,7 @@ var starters = map[string]starter{
 	chatwork.Vendor:        startChatwork,
 	freee.Vendor:           startFreeeHR,
 	freeeaccounting.Vendor: startFreeeAccounting,
+	github.Vendor:          startGitHub,
 	kingoftime.Vendor:      startKingOfTime,
 	slack.Vendor:           startSlack,
 	xero.Vendor:            startXero,
@@ -373,6 +376,46 @@ func startXero(conn config.Connection, opts Options, statePath string) (running,
 			"holiday_earnings_rate_id": rates.Holiday, "late_night_earnings_rate_id": rates.LateNight,
 		},
 		secret: string(cred),
+		close: func() error {
+			srv.Close()
+			if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {
+				opts.Logger.Warn("sandbox saw requests or responses that break the vendor's API description", "connection", conn.Name, "violations", len(v), "first", v[0].String())
+			}
+			if statePath == "" {
+				return nil
+			}
+			return saveState(srv, statePath)
+		},
+	}, nil
+}
+
+// startGitHub starts the GitHub sandbox with the repository hub.yaml names (the demo's
+// demo-company/back-office otherwise): the knowledge base under faq/, owned by people of
+// the demo company, and the issues alerts are filed in.
+func startGitHub(conn config.Connection, opts Options, statePath string) (running, error) {
+	owner, _ := conn.Settings["owner"].(string)
+	repo, _ := conn.Settings["repo"].(string)
+	srv := githubtest.New(githubtest.Options{Seed: 1, Employees: opts.Employees, Owner: owner, Repo: repo})
+	if statePath != "" {
+		if f, err := os.Open(statePath); err == nil {
+			err = srv.LoadState(f)
+			_ = f.Close()
+			if err != nil {
+				return running{}, fmt.Errorf("%s: %w (remove it to start the sandbox afresh)", statePath, err)
+			}
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return running{}, err
+		}
+	}
+	if err := srv.Start(); err != nil {
+		return running{}, err
+	}
+	o := srv.Options()
+	cred, _ := json.Marshal(map[string]string{"token": githubtest.DefaultToken, "webhook_secret": githubtest.DefaultWebhookSecret})
+	return running{
+		baseURL:  srv.BaseURL(),
+		settings: map[string]any{"owner": o.Owner, "repo": o.Repo},
+		secret:   string(cred),
 		close: func() error {
 			srv.Close()
 			if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {

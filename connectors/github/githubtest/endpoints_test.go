@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	gh "github.com/google/go-github/v60/github"
@@ -324,4 +325,37 @@ func rawContent(rc *gh.RepositoryContent) string {
 		return ""
 	}
 	return *rc.Content
+}
+
+func TestUpdateIssueChangesTitleBodyAndLabels(t *testing.T) {
+	t.Parallel()
+	var ops []string
+	var mu sync.Mutex
+	s := start(t, Options{OnRequest: func(op string) { mu.Lock(); ops = append(ops, op); mu.Unlock() }})
+	c := client(t, s)
+	got, _, err := c.Issues.Edit(t.Context(), owner, repo, 1, &gh.IssueRequest{
+		Title: gh.String("新しい題"), Body: gh.String("新しい本文"), Labels: &[]string{"BUG", "triage"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, l := range got.Labels {
+		labels = append(labels, l.GetName())
+	}
+	if got.GetTitle() != "新しい題" || got.GetBody() != "新しい本文" || !slices.Equal(labels, []string{"bug", "triage"}) || got.GetState() != "open" {
+		t.Errorf("edited %+v with labels %v; want the new title, body and labels (bug as the repository spells it)", got, labels)
+	}
+	if resp, body := raw(t, s, http.MethodPatch, "/api/v3/repos/demo-company/back-office/issues/1", `{"body":null,"title":7}`, nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("a null body and a numeric title: %d %s", resp.StatusCode, body)
+	}
+	if is := s.Issues(owner, repo)[0]; is.Body != "" || is.Title != "7" {
+		t.Errorf("held %+v; want the body cleared and the title 7", is)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(ops, []string{"issues/update", "issues/update"}) {
+		t.Errorf("OnRequest saw %v", ops)
+	}
+	noViolations(t, s)
 }

@@ -145,7 +145,9 @@ func TestBrokenAnswersAreCaught(t *testing.T) {
 		{"an issue without its number breaks the schema", false,
 			func(rep *reply) { rep.body = []byte(strings.Replace(string(rep.body), `"number":1,`, ``, 1)) }, ResponseSide},
 		{"a number written 1.0 passes the schema but not go-github", false,
-			func(rep *reply) { rep.body = []byte(strings.Replace(string(rep.body), `"number":1,`, `"number":1.0,`, 1)) }, DecodeSide},
+			func(rep *reply) {
+				rep.body = []byte(strings.Replace(string(rep.body), `"number":1,`, `"number":1.0,`, 1))
+			}, DecodeSide},
 		{"a status the operation does not declare is caught", false,
 			func(rep *reply) { rep.status = http.StatusAccepted }, ResponseSide},
 		{"in strict mode a broken answer becomes a 500", true,

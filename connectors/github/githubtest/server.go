@@ -250,7 +250,7 @@ type reply struct {
 	status int
 	body   []byte
 	header http.Header
-	// unchecked skips validation: deliberate faults break the shapes on purpose.
+	// unchecked skips validation: the 500 that Strict sends in place of a broken answer.
 	unchecked bool
 }
 
