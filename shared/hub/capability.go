@@ -93,3 +93,10 @@ type IssueTracker interface {
 	// CloseIssue closes the open issue with that fingerprint, if any, with a comment.
 	CloseIssue(ctx context.Context, fingerprint, comment string) error
 }
+
+// TimesheetComparer is the optional ability of a TimesheetTarget to say what of a timesheet
+// it can hand back (which minutes it keeps, per date). Reconciliation and crash recovery
+// compare ComparableDays(planned) with ComparableDays(read back).
+type TimesheetComparer interface {
+	ComparableDays(days []model.AttendanceDay, period model.PayPeriod) ([]model.AttendanceDay, error)
+}

@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/hub"
 )
 
@@ -101,7 +103,7 @@ func reconcile(ctx context.Context, rec hub.Reconciler, sp *spool, reportPath st
 			return sum, fmt.Errorf("reconcile: spool: %w", err)
 		}
 		g.Go(func() error {
-			r, err := rec.Reconcile(gctx, d)
+			r, err := reconcileOne(gctx, rec, d)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -125,4 +127,21 @@ func reconcile(ctx context.Context, rec hub.Reconciler, sp *spool, reportPath st
 		return sum, fmt.Errorf("reconcile: spool: %w", err)
 	}
 	return sum, w.Flush()
+}
+
+// reconcileOne reads the target back for one delivery, waiting out the vendor's rate limit
+// (a few times at most) rather than reporting a record it merely had to wait for.
+func reconcileOne(ctx context.Context, rec hub.Reconciler, d hub.Delivery) (hub.Reconciliation, error) {
+	for attempt := 1; ; attempt++ {
+		r, err := rec.Reconcile(ctx, d)
+		wait, limited := fault.RetryAfter(err)
+		if !limited || attempt == 5 {
+			return r, err
+		}
+		select {
+		case <-ctx.Done():
+			return r, err
+		case <-time.After(max(wait, time.Second)):
+		}
+	}
 }

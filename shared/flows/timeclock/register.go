@@ -27,7 +27,8 @@ var Type = hub.FlowType{
 		},
 	},
 	SourceNeeds: []hub.Capability{hub.CapEmployees, hub.CapAttendance},
-	TargetNeeds: []hub.Capability{hub.CapWorkSummaryTarget},
+	// The target takes work summaries or timesheets; New checks which.
+	TargetNeeds: nil,
 	New:         New,
 }
 
@@ -38,9 +39,14 @@ func New(env hub.FlowEnv) (hub.Flow, error) {
 	if !ok {
 		return nil, fmt.Errorf("source %s does not read time clocks", c.Source)
 	}
-	dst, ok := env.Target.(hub.WorkSummaryTarget)
-	if !ok {
-		return nil, fmt.Errorf("target %s does not take work summaries", c.Target)
+	dst, _ := env.Target.(hub.WorkSummaryTarget)
+	sheets, _ := env.Target.(hub.TimesheetTarget)
+	if dst == nil && sheets == nil {
+		return nil, fmt.Errorf("target %s takes neither monthly work summaries nor timesheets", c.Target)
+	}
+	if dst != nil {
+		// A payroll that takes both gets the summary: it is one write, not one a day.
+		sheets = nil
 	}
 	if c.Period == nil {
 		return nil, fmt.Errorf("flow %s: period rules are required", c.Name)
@@ -51,7 +57,7 @@ func New(env hub.FlowEnv) (hub.Flow, error) {
 	}
 	f := &Flow{
 		name: c.Name, sourceConn: c.Source, targetConn: c.Target,
-		source: src, target: dst, rules: rules,
+		source: src, target: dst, sheets: sheets, rules: rules,
 		now: env.Now, logger: env.Logger,
 		matchOrder: []string{"code", "email"},
 	}

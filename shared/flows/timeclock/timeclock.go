@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/urakata/urakata/shared/fault"
@@ -31,10 +32,13 @@ type Flow struct {
 	sourceConn string
 	targetConn string
 	source     hub.AttendanceSource
-	target     hub.WorkSummaryTarget
-	rules      payroll.Rules
-	now        func() time.Time
-	logger     *slog.Logger
+	// Exactly one of target and sheets is set: a payroll that takes monthly summaries, or
+	// one that takes daily timesheet lines.
+	target hub.WorkSummaryTarget
+	sheets hub.TimesheetTarget
+	rules  payroll.Rules
+	now    func() time.Time
+	logger *slog.Logger
 	// Employee matching when source and target are different systems.
 	match        Matcher
 	targetLister hub.EmployeeSource
@@ -48,11 +52,14 @@ var (
 	_ hub.Reconciler = (*Flow)(nil)
 )
 
-// Payload is what a delivery carries: who, and the whole summary.
+// Payload is what a delivery carries: who, and the whole summary (and, for a timesheet
+// target, the computed days of the period).
 type Payload struct {
 	// Employee carries the ids and the code only: no name or email travels on the queue.
 	Employee model.Employee    `json:"employee"`
 	Summary  model.WorkSummary `json:"summary"`
+	// Days are the period's days with their minutes computed, for a timesheet target.
+	Days []model.AttendanceDay `json:"days,omitempty"`
 }
 
 // Plan reads the source for the run's pay period and emits one summary per employee.
@@ -141,7 +148,19 @@ func (f *Flow) item(ctx context.Context, emp, target model.Employee, key string,
 	}
 	sum.EmployeeID = target.ID(f.targetConn)
 	sum.EmployeeCode = target.Code
-	return hub.Item{NaturalKey: key, Payload: Payload{Employee: target, Summary: sum}}
+	p := Payload{Employee: target, Summary: sum}
+	if f.sheets != nil {
+		// A timesheet takes the days themselves; the lead-in days before the period only
+		// counted toward the weekly 40 hours.
+		computed, _ := payroll.ComputeDays(f.rules, days)
+		for _, d := range computed {
+			if period.Contains(d.Date) {
+				d.EmployeeID = sum.EmployeeID
+				p.Days = append(p.Days, d)
+			}
+		}
+	}
+	return hub.Item{NaturalKey: key, Payload: p}
 }
 
 // Deliver writes the whole summary to the target.
@@ -149,6 +168,13 @@ func (f *Flow) Deliver(ctx context.Context, d hub.Delivery) (hub.Result, error) 
 	var p Payload
 	if err := hub.DecodePayload(d, &p); err != nil {
 		return hub.Result{}, err
+	}
+	if f.sheets != nil {
+		ref, err := f.sheets.PutTimesheet(ctx, p.Employee, p.Summary.Period, p.Days)
+		if err != nil {
+			return hub.Result{}, fmt.Errorf("put timesheet %s: %w", d.NaturalKey, err)
+		}
+		return hub.Result{Ref: ref}, nil
 	}
 	ref, err := f.target.PutWorkSummary(ctx, p.Employee, p.Summary)
 	if err != nil {
@@ -171,6 +197,9 @@ func (f *Flow) Reconcile(ctx context.Context, d hub.Delivery) (hub.Reconciliatio
 	var p Payload
 	if err := hub.DecodePayload(d, &p); err != nil {
 		return hub.Reconciliation{}, err
+	}
+	if f.sheets != nil {
+		return f.reconcileTimesheet(ctx, d.NaturalKey, p)
 	}
 	got, ok, err := f.target.GetWorkSummary(ctx, p.Employee, p.Summary.Period)
 	if err != nil {
@@ -224,4 +253,60 @@ func (f *Flow) zone() *time.Location {
 		return f.rules.Zone
 	}
 	return payroll.JST
+}
+
+// reconcileTimesheet compares the planned days with the timesheet the target holds, date by
+// date, as far as the target can hand them back.
+func (f *Flow) reconcileTimesheet(ctx context.Context, key string, p Payload) (hub.Reconciliation, error) {
+	r := hub.Reconciliation{NaturalKey: key}
+	got, ok, err := f.sheets.GetTimesheet(ctx, p.Employee, p.Summary.Period)
+	if err != nil {
+		return hub.Reconciliation{}, fmt.Errorf("get timesheet %s: %w", key, err)
+	}
+	if !ok {
+		r.Differences = []string{"target holds no timesheet for this period"}
+		return r, nil
+	}
+	want := p.Days
+	if c, ok := f.sheets.(hub.TimesheetComparer); ok {
+		if want, err = c.ComparableDays(want, p.Summary.Period); err != nil {
+			return hub.Reconciliation{}, err
+		}
+		if got, err = c.ComparableDays(got, p.Summary.Period); err != nil {
+			return hub.Reconciliation{}, err
+		}
+	}
+	r.Differences = dayDifferences(want, got)
+	r.Match = len(r.Differences) == 0
+	return r, nil
+}
+
+// dayDifferences lists each date whose minutes differ, as "2026-10-05: want …, target has …".
+func dayDifferences(want, got []model.AttendanceDay) []string {
+	type minutes struct{ Worked, Overtime, Holiday, LateNight int }
+	of := func(days []model.AttendanceDay) map[model.Date]minutes {
+		m := map[model.Date]minutes{}
+		for _, d := range days {
+			m[d.Date] = minutes{d.WorkedMinutes, d.OvertimeMinutes, d.HolidayMinutes, d.LateNightMinutes}
+		}
+		return m
+	}
+	w, g := of(want), of(got)
+	var dates []model.Date
+	for d := range w {
+		dates = append(dates, d)
+	}
+	for d := range g {
+		if _, ok := w[d]; !ok {
+			dates = append(dates, d)
+		}
+	}
+	slices.SortFunc(dates, model.Date.Compare)
+	var out []string
+	for _, d := range dates {
+		if w[d] != g[d] {
+			out = append(out, fmt.Sprintf("%s: want %+v, target has %+v", d, w[d], g[d]))
+		}
+	}
+	return out
 }

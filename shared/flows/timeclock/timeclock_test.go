@@ -610,7 +610,7 @@ func TestNew(t *testing.T) {
 		want string
 	}{
 		{"a source that reads no time clocks is refused", flowConfig("slack", "freee-hr"), newTarget("slack"), newTarget("freee-hr"), "source slack does not read time clocks"},
-		{"a target that takes no summaries is refused", flowConfig("freee-hr", "kot"), sameSystem(), sameSystem(), "target kot does not take work summaries"},
+		{"a target that takes neither summaries nor timesheets is refused", flowConfig("freee-hr", "kot"), sameSystem(), sameSystem(), "target kot takes neither monthly work summaries nor timesheets"},
 		{"a flow without period rules is refused", noPeriod, sameSystem(), newTarget("freee-hr"), "period rules are required"},
 		{"a closing day of 31 is refused", badRules, sameSystem(), newTarget("freee-hr"), "closing_day"},
 	} {
