@@ -293,6 +293,49 @@ func TestDescribingCommands(t *testing.T) {
 			}
 		}
 	})
+	t.Run("connectors --json lists the wave-1 vendors, each with a sandbox and its secrets marked", func(t *testing.T) {
+		t.Parallel()
+		stdout, stderr, code := runUrakata(t, "connectors", "--json")
+		if code != exitOK {
+			t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+		}
+		var res struct {
+			Connectors []struct {
+				Vendor       string
+				Capabilities []string
+				Sandbox      bool
+				Windows      []struct{ Start, End, Zone string }
+				Fields       []struct {
+					Name   string
+					Secret bool
+				}
+			}
+		}
+		if err := json.Unmarshal(stdout, &res); err != nil {
+			t.Fatalf("stdout is not a JSON object: %v\n%s", err, stdout)
+		}
+		seen := map[string]bool{}
+		for _, c := range res.Connectors {
+			seen[c.Vendor] = true
+			secrets := 0
+			for _, f := range c.Fields {
+				if f.Secret {
+					secrets++
+				}
+			}
+			if !c.Sandbox || len(c.Capabilities) == 0 || secrets == 0 {
+				t.Errorf("%s: sandbox %v, capabilities %v, %d secret fields; want a sandbox, capabilities and its secrets marked", c.Vendor, c.Sandbox, c.Capabilities, secrets)
+			}
+			if c.Vendor == "kingoftime" && (len(c.Windows) != 2 || c.Windows[0].Start != "08:30" || c.Windows[0].Zone != "Asia/Tokyo") {
+				t.Errorf("kingoftime windows %+v; want 08:30–10:00 and 17:30–18:30 in Asia/Tokyo", c.Windows)
+			}
+		}
+		for _, v := range []string{"kingoftime", "freee-hr", "freee-accounting", "xero", "slack", "chatwork", "github"} {
+			if !seen[v] {
+				t.Errorf("%s is not listed", v)
+			}
+		}
+	})
 	t.Run("validate accepts hub.example.yaml", func(t *testing.T) {
 		t.Parallel()
 		stdout, stderr, code := runUrakata(t, "validate", "--config", examplePath)

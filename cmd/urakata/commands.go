@@ -99,11 +99,17 @@ func cmdConnectors(ctx context.Context, a *app, args []string) error {
 		DefaultBaseURL string           `json:"default_base_url"`
 		Capabilities   []hub.Capability `json:"capabilities"`
 		Fields         []config.Field   `json:"fields"`
-		Sandbox        bool             `json:"sandbox"`
+		// Windows are the daily spans in which the vendor refuses calls.
+		Windows []window `json:"windows,omitempty"`
+		Sandbox bool     `json:"sandbox"`
 	}
 	var out []connInfo
 	for _, c := range hub.Connectors.All() {
-		out = append(out, connInfo{c.Vendor, c.Summary, c.DefaultBaseURL, c.Capabilities, c.Fields, sandboxes.Has(c.Vendor)})
+		var ws []window
+		for _, w := range c.Windows {
+			ws = append(ws, window{Start: w.Start, End: w.End, Zone: w.Zone.String(), Reason: w.Reason})
+		}
+		out = append(out, connInfo{c.Vendor, c.Summary, c.DefaultBaseURL, c.Capabilities, c.Fields, ws, sandboxes.Has(c.Vendor)})
 	}
 	if a.json {
 		a.printJSON(map[string]any{"ok": true, "connectors": out})
@@ -111,6 +117,9 @@ func cmdConnectors(ctx context.Context, a *app, args []string) error {
 	}
 	for _, c := range out {
 		fmt.Fprintf(a.stdout, "%s: %s\n  capabilities: %v\n", c.Vendor, c.Summary, c.Capabilities)
+		for _, w := range c.Windows {
+			fmt.Fprintf(a.stdout, "  closed daily %s–%s %s: %s\n", w.Start, w.End, w.Zone, w.Reason)
+		}
 		for _, f := range c.Fields {
 			where := "settings"
 			if f.Secret {
@@ -124,6 +133,14 @@ func cmdConnectors(ctx context.Context, a *app, args []string) error {
 		}
 	}
 	return nil
+}
+
+// window is a vendor's closed window as `urakata connectors` shows it.
+type window struct {
+	Start  string `json:"start"`
+	End    string `json:"end"`
+	Zone   string `json:"zone"`
+	Reason string `json:"reason"`
 }
 
 func cmdSchema(ctx context.Context, a *app, args []string) error {
