@@ -13,8 +13,8 @@ run:
 test: lint
 	$(GO) test -count=1 $(PKGS)
 
-## build: the CLI into bin/.
-build:
+## build: the CLI into bin/, and one linux/arm64 bootstrap per Lambda function (make lambdas).
+build: lambdas
 	$(GO) build -trimpath -o $(BIN)/urakata ./cmd/urakata
 
 ## lint: gofmt must have nothing to change; go vet must be clean.

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
@@ -188,10 +187,9 @@ func TestEndToEndOnKumoMatchesTheEmbeddedRuntime(t *testing.T) {
 		"URAKATA_SECRET_PREFIX": "urakata/e2e/", "URAKATA_CONFIG": e2eConfig(t, sbAWS, ""),
 		"URAKATA_MAX_RECEIVES": "5", "URAKATA_LOG_LEVEL": "error",
 	}
-	awsOpts := []func(*awsconfig.LoadOptions) error{
-		awsconfig.WithBaseEndpoint(kumo.Server.URL), awsconfig.WithRegion(awstest.Region),
-		awsconfig.WithCredentialsProvider(kumo.Config.Credentials),
-	}
+	awsOpts := []func(*aws.Config){func(c *aws.Config) {
+		c.BaseEndpoint, c.Region, c.Credentials = aws.String(kumo.Server.URL), awstest.Region, kumo.Config.Credentials
+	}}
 	// Each function's cold start, as main does it.
 	h, err := lambdahub.Open(t.Context(), wiring.RoleWorker, env.get, awsOpts...)
 	if err != nil {
