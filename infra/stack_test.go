@@ -86,14 +86,17 @@ func TestHubStack(t *testing.T) {
 		}
 	})
 
-	t.Run("the connection's secret is named with the prefix, encrypted, and holds only a generated placeholder", func(t *testing.T) {
-		has(t, "AWS::SecretsManager::Secret", map[string]any{
-			"Name":                 "urakata/FREEE_HR",
-			"KmsKeyId":             getAtt(key),
-			"GenerateSecretString": assertions.Match_ObjectLike(&map[string]any{}),
-			"SecretString":         assertions.Match_Absent(),
-		})
-		check(t, func() { s.template.ResourceCountIs(jsii.String("AWS::SecretsManager::Secret"), jsii.Number(1)) })
+	t.Run("each connection's secret is named with the prefix, encrypted, and holds only a generated placeholder", func(t *testing.T) {
+		// The demo's four connections each name a secret.
+		for _, name := range []string{"FREEE_HR", "FREEE_ACCOUNTING", "XERO", "SLACK"} {
+			has(t, "AWS::SecretsManager::Secret", map[string]any{
+				"Name":                 "urakata/" + name,
+				"KmsKeyId":             getAtt(key),
+				"GenerateSecretString": assertions.Match_ObjectLike(&map[string]any{}),
+				"SecretString":         assertions.Match_Absent(),
+			})
+		}
+		check(t, func() { s.template.ResourceCountIs(jsii.String("AWS::SecretsManager::Secret"), jsii.Number(4)) })
 	})
 
 	t.Run("the HTTP API routes POST /hooks/{connection} to the webhook function, throttled and logged", func(t *testing.T) {
@@ -112,7 +115,7 @@ func TestHubStack(t *testing.T) {
 		})
 	})
 
-	t.Run("the scheduled flow runs on EventBridge cron in Asia/Tokyo, with retries and a dead-letter queue", func(t *testing.T) {
+	t.Run("the scheduled flows run on EventBridge cron in Asia/Tokyo, with retries and a dead-letter queue", func(t *testing.T) {
 		has(t, "AWS::Scheduler::Schedule", map[string]any{
 			"ScheduleExpression":         "cron(0 6 1 * ? *)",
 			"ScheduleExpressionTimezone": "Asia/Tokyo",
@@ -125,7 +128,13 @@ func TestHubStack(t *testing.T) {
 				"RoleArn":          getAtt(s.id(t, "SchedulesRole")),
 			}),
 		})
-		check(t, func() { s.template.ResourceCountIs(jsii.String("AWS::Scheduler::Schedule"), jsii.Number(1)) })
+		// The expense flow's sweep runs every 30 minutes beside its webhook.
+		has(t, "AWS::Scheduler::Schedule", map[string]any{
+			"ScheduleExpression":         "cron(0,30 * * * ? *)",
+			"ScheduleExpressionTimezone": "Asia/Tokyo",
+			"Target":                     assertions.Match_ObjectLike(&map[string]any{"Input": `{"flow":"expense-to-accounting"}`}),
+		})
+		check(t, func() { s.template.ResourceCountIs(jsii.String("AWS::Scheduler::Schedule"), jsii.Number(2)) })
 	})
 
 	t.Run("the worker takes batches of 10 from the queue, reports item failures, and is capped for freee", func(t *testing.T) {
@@ -208,7 +217,9 @@ func TestHubStack(t *testing.T) {
 		for _, o := range []string{"WebhookUrl", "SecretNames", "ScheduleFunctionName", "ReplayFunctionName", "AlarmTopicArn", "TableName"} {
 			check(t, func() { s.template.HasOutput(jsii.String(o), map[string]any{}) })
 		}
-		check(t, func() { s.template.HasOutput(jsii.String("SecretNames"), map[string]any{"Value": "urakata/FREEE_HR"}) })
+		check(t, func() {
+			s.template.HasOutput(jsii.String("SecretNames"), map[string]any{"Value": "urakata/FREEE_ACCOUNTING,urakata/FREEE_HR,urakata/SLACK,urakata/XERO"})
+		})
 	})
 
 	t.Run("cdk-nag AwsSolutions leaves nothing unsuppressed", func(t *testing.T) {
@@ -232,11 +243,16 @@ func TestHubStack(t *testing.T) {
 			role string
 			want map[string][]string
 		}{
-			{"WebhookRole", map[string][]string{"WebhookLogs": logs, "WorkQueue": send, "Key": kmsEncrypt}},
+			// The demo's webhook comes from freee 会計: verifying it needs that secret only.
+			{"WebhookRole", map[string][]string{"WebhookLogs": logs, "WorkQueue": send, "Key": kmsEncrypt,
+				"SecretsFREEEACCOUNTING": secret, "Key via secretsmanager": viaSecretsManager}},
+			// Both demo flows are scheduled: their sources, targets and the chat they notify.
 			{"ScheduleRole", map[string][]string{"ScheduleLogs": logs, "WorkQueue": send, "ScheduleDeadLetters": {"sqs:SendMessage"},
-				"Table": readWrite, "Key": kmsAll, "SecretsFREEEHR": secret, "Key via secretsmanager": viaSecretsManager}},
+				"Table": readWrite, "Key": kmsAll, "Key via secretsmanager": viaSecretsManager,
+				"SecretsFREEEHR": secret, "SecretsFREEEACCOUNTING": secret, "SecretsXERO": secret, "SecretsSLACK": secret}},
 			{"WorkerRole", map[string][]string{"WorkerLogs": logs, "WorkQueue": union(consume, send), "WorkDeadLetters": send,
-				"Table": readWrite, "Key": kmsAll, "SecretsFREEEHR": secret, "Key via secretsmanager": viaSecretsManager}},
+				"Table": readWrite, "Key": kmsAll, "Key via secretsmanager": viaSecretsManager,
+				"SecretsFREEEHR": secret, "SecretsFREEEACCOUNTING": secret, "SecretsXERO": secret, "SecretsSLACK": secret}},
 			{"ReplayRole", map[string][]string{"ReplayLogs": logs, "WorkDeadLetters": consume, "WorkQueue": send, "Key": kmsEncrypt}},
 			{"SchedulesRole", map[string][]string{"ScheduleFunction": {"lambda:InvokeFunction"},
 				"ScheduleFunction:*": {"lambda:InvokeFunction"}, "ScheduleDeadLetters": send, "Key": kmsEncrypt}},

@@ -41,12 +41,17 @@ func (f *File) MarshalYAML() (any, error) {
 			{"mapping", yamlValues(fl.Mapping)},
 		}})
 	}
+	var alerts ordered
+	if a := f.Alerts; a != nil {
+		alerts = ordered{{"chat", a.Chat}, {"channel", a.Channel}, {"issues", a.Issues}}
+	}
 	return ordered{
 		{"version", f.Version},
 		{"company", company},
 		{"runtime", runtime},
 		{"connections", connections},
 		{"flows", flows},
+		{"alerts", alerts},
 	}.MarshalYAML()
 }
 

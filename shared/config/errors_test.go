@@ -172,12 +172,12 @@ func TestBadFilesAreRefusedWithPlaceAndReason(t *testing.T) {
 		{
 			name: "a list is not a mapping",
 			file: func(*testing.T) string { return "- version: 1\n" },
-			want: []string{`hub.yaml:1:1: want a mapping with keys version, company, runtime, connections, flows, got a list`},
+			want: []string{`hub.yaml:1:1: want a mapping with keys version, company, runtime, connections, flows, alerts, got a list`},
 		},
 		{
 			name: "a lone word is not a mapping",
 			file: func(*testing.T) string { return "hub\n" },
-			want: []string{`hub.yaml:1:1: want a mapping with keys version, company, runtime, connections, flows, got string "hub"`},
+			want: []string{`hub.yaml:1:1: want a mapping with keys version, company, runtime, connections, flows, alerts, got string "hub"`},
 		},
 		{
 			name: "broken YAML is reported at the line the YAML parser gives",
@@ -294,6 +294,29 @@ func TestBadFilesAreRefusedWithPlaceAndReason(t *testing.T) {
 			name: "a mapping value not in the flow type's list is refused",
 			file: func(t *testing.T) string { return base + "    mapping: {match: [code, phone]}\n" },
 			want: []string{`hub.yaml:19:29: flows.payroll.mapping.match[1]: "phone" is not allowed; want one of code, email`},
+		},
+		{
+			name: "alerts that name an undeclared connection are refused with the ones there are",
+			file: func(*testing.T) string { return base + "alerts: {chat: slakc, channel: C0123OPS, issues: github}\n" },
+			want: []string{
+				`hub.yaml:19:16: alerts.chat: unknown connection "slakc"; connections: freee-hr`,
+				`hub.yaml:19:50: alerts.issues: unknown connection "github"; connections: freee-hr`,
+			},
+		},
+		{
+			name: "alerts without a channel are refused",
+			file: func(*testing.T) string { return base + "alerts:\n  chat: freee-hr\n" },
+			want: []string{`hub.yaml:19:1: alerts: missing required key "channel" (want a channel or room id without spaces, e.g. C0123OPS (Slack) or "123456789" (Chatwork))`},
+		},
+		{
+			name: "an alerts channel with a space is refused",
+			file: func(*testing.T) string { return base + "alerts: {chat: freee-hr, channel: \"ops room\"}\n" },
+			want: []string{`hub.yaml:19:35: alerts.channel: "ops room": not a channel or room id; want a channel or room id without spaces, e.g. C0123OPS (Slack) or "123456789" (Chatwork)`},
+		},
+		{
+			name: "a Chatwork room id written as a number is refused with the quoting that fixes it",
+			file: func(*testing.T) string { return base + "alerts: {chat: freee-hr, channel: 123456789}\n" },
+			want: []string{`hub.yaml:19:35: alerts.channel: want a channel or room id without spaces, e.g. C0123OPS (Slack) or "123456789" (Chatwork), got integer 123456789 (quote it to make it a string: "123456789")`},
 		},
 		{
 			name: "every problem in a file is reported, in file order",

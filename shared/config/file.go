@@ -23,8 +23,20 @@ type File struct {
 	Runtime     Runtime
 	Connections []Connection
 	Flows       []Flow
+	// Alerts is nil when hub.yaml raises no operations alerts.
+	Alerts *Alerts
 
 	at map[string]position
+}
+
+// Alerts says where operations alerts go.
+type Alerts struct {
+	// Chat names the connection that posts them (a chat connector).
+	Chat string
+	// Channel is the chat channel (Slack channel id, Chatwork room id) they are posted to.
+	Channel string
+	// Issues names the connection that files them as issues; empty for chat alone.
+	Issues string
 }
 
 // Company is the company the hub works for.
@@ -254,6 +266,9 @@ func build(tree map[string]any, v Vocabulary) *File {
 			MaxReceives: get[int](runtime, "max_receives"),
 			Listen:      get[string](runtime, "listen"),
 		},
+	}
+	if a := get[map[string]any](tree, "alerts"); a != nil {
+		f.Alerts = &Alerts{Chat: get[string](a, "chat"), Channel: get[string](a, "channel"), Issues: get[string](a, "issues")}
 	}
 	for _, e := range get[[]entry](tree, "connections") {
 		c := e.value.(map[string]any)

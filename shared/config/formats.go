@@ -54,6 +54,10 @@ var (
 		"a secret name of letters, digits and _ . / + = @ -, e.g. FREEE_HR",
 		`^[A-Za-z0-9][A-Za-z0-9_./+=@-]*$`, "not a valid secret name")
 
+	channelFormat = patternFormat(
+		`a channel or room id without spaces, e.g. C0123OPS (Slack) or "123456789" (Chatwork)`,
+		`^[#A-Za-z0-9._-]{1,80}$`, "not a channel or room id")
+
 	webhookPathFormat = patternFormat(
 		"a URL path starting with '/', e.g. /hooks/freee",
 		`^/[A-Za-z0-9._~/-]*$`, "not a valid path")

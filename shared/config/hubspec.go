@@ -25,8 +25,22 @@ func documentSpec(v Vocabulary) *spec {
 				kind: kindMap, keys: nameFormat, elem: flowSpec(v),
 				doc: "What urakata does, by a name of your choosing (lowercase letters, digits and '-'): each flow moves records from a source connection to a target connection.",
 			}},
+			{name: "alerts", spec: alertsSpec},
 		},
 	}
+}
+
+var alertsSpec = &spec{
+	kind: kindObject,
+	doc:  "Operations alerts: a delivery that lands in the dead letters, a connection that must be authorised again (invalid_grant) and a flow whose run failed each post one message to a chat channel and, with issues, file one GitHub issue, deduplicated by a fingerprint; urakata closes them when the flow next runs with nothing failed. They carry no personal data and no secret.",
+	props: []prop{
+		{name: "chat", required: true, spec: &spec{kind: kindString, ref: "connection", example: "slack",
+			doc: "The connection that posts the alerts: a chat connector (slack, chatwork). Its kind is checked when the hub is built."}},
+		{name: "channel", required: true, spec: &spec{kind: kindString, format: channelFormat, example: "C0123OPS",
+			doc: "Where operations alerts go: a Slack channel id, or a Chatwork room id (quoted)."}},
+		{name: "issues", spec: &spec{kind: kindString, ref: "connection", example: "github",
+			doc: "A connection that files issues (github): each alert becomes an issue in its repository, commented with the count when it happens again and closed on recovery. Leave it out for chat alone."}},
+	},
 }
 
 var companySpec = &spec{

@@ -13,7 +13,10 @@ import (
 	"github.com/urakata/urakata/shared/config"
 )
 
-const examplePath = "../../hub.example.yaml"
+// examplePath is the example hub.yaml as it was when these tests were written: the config
+// package tests parsing against its own fixture vocabulary, not the demo, which
+// cmd/urakata checks against the real connectors.
+const examplePath = "testdata/example.yaml"
 
 func TestExampleFileParses(t *testing.T) {
 	t.Parallel()
@@ -110,6 +113,10 @@ flows:
     trigger:
       schedule: {cron: "@daily"}
       webhook: {connection: slack}
+alerts:
+  chat: slack
+  channel: C0123OPS
+  issues: freee-hr
 `
 
 func TestEveryKeyIsRead(t *testing.T) {
@@ -165,6 +172,9 @@ func TestEveryKeyIsRead(t *testing.T) {
 	if wh := ex.Trigger.Webhook; wh == nil || *wh != (config.Webhook{Connection: "slack", Path: "/hooks/slack"}) {
 		t.Fatalf("Webhook = %+v, want the default path /hooks/slack", wh)
 	}
+	if a := f.Alerts; a == nil || *a != (config.Alerts{Chat: "slack", Channel: "C0123OPS", Issues: "freee-hr"}) {
+		t.Fatalf("Alerts = %+v, want chat slack to C0123OPS with issues by freee-hr", a)
+	}
 }
 
 func TestDefaultsFillWhatTheFileLeavesOut(t *testing.T) {
@@ -196,6 +206,9 @@ flows:
 	}
 	if wh := f.Flows[0].Trigger.Webhook; wh.Path != "/in/slack" {
 		t.Fatalf("Webhook.Path = %q, want the one given", wh.Path)
+	}
+	if f.Alerts != nil {
+		t.Fatalf("Alerts = %+v, want none when the file has no alerts section", f.Alerts)
 	}
 
 	f, err = config.Parse("hub.yaml", []byte(`version: 1

@@ -164,6 +164,12 @@ func TestSchemaAndValidatorAgree(t *testing.T) {
 		{"a cron of four fields is refused", func(t *testing.T) string { return with(t, `"0 6 1 * *"`, `"0 6 1 *"`) }, false},
 		{"another version is refused", func(t *testing.T) string { return with(t, "version: 1", "version: 2") }, false},
 		{"a list document is refused", func(*testing.T) string { return "- version: 1\n" }, false},
+		{"alerts to a chat connection and channel are valid", func(*testing.T) string { return base + "alerts: {chat: freee-hr, channel: C0123OPS}\n" }, true},
+		{"alerts without a chat connection are refused", func(*testing.T) string { return base + "alerts: {channel: C0123OPS}\n" }, false},
+		{"an alerts channel with a space is refused", func(*testing.T) string { return base + "alerts: {chat: freee-hr, channel: ops room}\n" }, false},
+		{"an unknown key under alerts is refused", func(*testing.T) string {
+			return base + "alerts: {chat: freee-hr, channel: C0123OPS, email: ops@example.com}\n"
+		}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -189,6 +195,7 @@ func TestSchemaLeavesSomeRulesToTheValidator(t *testing.T) {
 		{"a cron field out of range", func(t *testing.T) string { return with(t, `"0 6 1 * *"`, `"0 25 * * *"`) }},
 		{"a zone that does not exist", func(*testing.T) string { return "company: {zone: Asia/Tokio}\n" + base }},
 		{"a source that names no connection", func(t *testing.T) string { return with(t, "source: freee-hr", "source: nobody") }},
+		{"alerts that name no connection", func(*testing.T) string { return base + "alerts: {chat: nobody, channel: C0123OPS}\n" }},
 		{"a duration of zero", func(*testing.T) string { return "runtime: {lease: 0s}\n" + base }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
