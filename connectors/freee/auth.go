@@ -22,9 +22,11 @@ import (
 // DefaultTokenURL is freee's OAuth2 token endpoint.
 const DefaultTokenURL = "https://accounts.secure.freee.co.jp/public_api/token"
 
-// ErrReconnect is wrapped by the error a TokenSource returns when freee refuses the refresh
-// token: only a person can fix it, by authorising the app again.
-var ErrReconnect = errors.New("reconnect required")
+// ErrReconnect is matched by the error a TokenSource returns when freee refuses the refresh
+// token: only a person can fix it, by authorising the app again. It is fault.ErrReconnect,
+// and the error carries a *fault.ReconnectError naming the connection, so operations alerts
+// find it whatever the connector.
+var ErrReconnect = fault.ErrReconnect
 
 // Credentials are the parts of a connection's secret: the app's client id and secret, and
 // the refresh token from the authorisation (used once, on first use; after that the token
@@ -287,7 +289,7 @@ func (ts *TokenSource) reconnect(status int) error {
 		Status: status,
 		Message: fmt.Sprintf("reconnect %s: freee refused the refresh token (invalid_grant); authorise the app again and store the new refresh token in secret %s",
 			ts.cfg.Connection, ts.cfg.SecretName),
-		Err: ErrReconnect,
+		Err: &fault.ReconnectError{Connection: ts.cfg.Connection},
 	}
 }
 

@@ -320,6 +320,9 @@ func TestTokenSource_invalidGrant(t *testing.T) {
 		if !errors.As(err, &pe) || pe.Message != want || !errors.Is(err, ErrReconnect) {
 			t.Fatalf("err = %v; want Permanent %q", err, want)
 		}
+		if name, ok := fault.ReconnectConnection(err); !ok || name != conn {
+			t.Fatalf("err = %v names %q to reconnect; want %q", err, name, conn)
+		}
 		for _, secret := range []string{"refresh-dead", "access-dead", "csecret"} {
 			if strings.Contains(err.Error(), secret) || strings.Contains(logs.String(), secret) {
 				t.Errorf("a token value leaks: %v / %s", err, logs)

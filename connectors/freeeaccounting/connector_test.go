@@ -121,3 +121,24 @@ func TestTokenConnectionSharesTheRotatingTokens(t *testing.T) {
 		t.Errorf("%d refreshes; want one for both connections", n)
 	}
 }
+
+// A refresh token freee refuses is a permanent error that names the connection to reconnect,
+// as every connector's is (fault.ReconnectError), so operations alerts find it.
+func TestARefusedRefreshTokenNamesTheConnectionToReconnect(t *testing.T) {
+	t.Parallel()
+	srv := sandbox(t, freeeaccountingtest.Options{})
+	secret := secretsOf(`{"client_id":"` + freeeaccountingtest.DefaultClientID + `","client_secret":"` + freeeaccountingtest.DefaultClientSecret +
+		`","refresh_token":"revoked-refresh-token"}`)
+	v, err := freeeaccounting.Connector.New(t.Context(), hub.Env{Connection: "freee-acc", BaseURL: srv.BaseURL(), Secret: secret, Tokens: newMemTokens(),
+		Settings: map[string]any{"company_id": 1, "token_url": srv.TokenURL()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = v.(*freeeaccounting.Accounting).Expense(t.Context(), "1004")
+	if conn, ok := fault.ReconnectConnection(err); !ok || conn != "freee-acc" || !fault.IsPermanent(err) {
+		t.Fatalf("err = %v; want a permanent reconnect of freee-acc", err)
+	}
+	if strings.Contains(err.Error(), "revoked-refresh-token") {
+		t.Fatalf("the error %q holds the refresh token", err)
+	}
+}

@@ -30,9 +30,11 @@ const (
 	RefreshGrace        = 30 * time.Minute
 )
 
-// ErrReconnect is wrapped by the error a TokenSource returns when Xero refuses the refresh
-// token: only a person can fix it, by authorising the app again.
-var ErrReconnect = errors.New("reconnect required")
+// ErrReconnect is matched by the error a TokenSource returns when Xero refuses the refresh
+// token: only a person can fix it, by authorising the app again. It is fault.ErrReconnect,
+// and the error carries a *fault.ReconnectError naming the connection, so operations alerts
+// find it whatever the connector.
+var ErrReconnect = fault.ErrReconnect
 
 // Credentials are the OAuth parts of a connection's secret: the app's client id and secret,
 // and the refresh token from the authorisation (used on first use; after that the token
@@ -333,7 +335,7 @@ func (ts *TokenSource) reconnect(status int) error {
 		Status: status,
 		Message: fmt.Sprintf("reconnect %s: Xero refused the refresh token (invalid_grant: used more than %s ago, unused for 60 days, or revoked); authorise the app again and store the new refresh token in secret %s",
 			ts.cfg.Connection, RefreshGrace, ts.cfg.SecretName),
-		Err: ErrReconnect,
+		Err: &fault.ReconnectError{Connection: ts.cfg.Connection},
 	}
 }
 

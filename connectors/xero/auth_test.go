@@ -235,6 +235,9 @@ func TestTokenSource_processDiedBeforeStoring(t *testing.T) {
 			if !errors.Is(err, ErrReconnect) || !errors.As(err, &pe) || !strings.Contains(pe.Message, "reconnect xero") || !strings.Contains(pe.Message, "XERO") {
 				t.Fatalf("err = %v; want a permanent reconnect naming the connection and secret", err)
 			}
+			if name, ok := fault.ReconnectConnection(err); !ok || name != conn {
+				t.Fatalf("err = %v names %q to reconnect; want %q", err, name, conn)
+			}
 			if strings.Contains(err.Error(), "refresh-0") || strings.Contains(err.Error(), "csecret") {
 				t.Fatalf("the error %q holds a secret", err)
 			}

@@ -135,3 +135,33 @@ func RetryAfter(err error) (time.Duration, bool) {
 	}
 	return 0, false
 }
+
+// ErrReconnect is matched (errors.Is) by every error that says a connection must be
+// authorised again: the vendor refused its refresh token (OAuth invalid_grant), so no retry
+// can pass until a person reconnects it. Connectors wrap a *ReconnectError, which names the
+// connection; operations alerts look for it on any error.
+var ErrReconnect = errors.New("reconnect required")
+
+// ReconnectError names the connection that must be authorised again. It matches
+// ErrReconnect. Connectors put it under a PermanentError (as its Err), whose Message tells
+// the operator what to do.
+type ReconnectError struct {
+	// Connection is the hub.yaml connection name.
+	Connection string
+}
+
+func (e *ReconnectError) Error() string { return "reconnect " + e.Connection }
+
+// Is makes errors.Is(err, ErrReconnect) true.
+func (e *ReconnectError) Is(target error) bool { return target == ErrReconnect }
+
+// ReconnectConnection returns the connection a *ReconnectError in err's chain names, and
+// whether err says a connection must be authorised again at all (errors.Is ErrReconnect):
+// a connector that wraps the bare sentinel gives ok with an empty name.
+func ReconnectConnection(err error) (connection string, ok bool) {
+	var re *ReconnectError
+	if errors.As(err, &re) {
+		return re.Connection, true
+	}
+	return "", errors.Is(err, ErrReconnect)
+}

@@ -134,3 +134,38 @@ func TestKindString(t *testing.T) {
 		}
 	}
 }
+
+func TestReconnect(t *testing.T) {
+	t.Parallel()
+	named := &fault.PermanentError{Op: "freee-hr", Status: 400, Message: "reconnect freee-hr: authorise the app again", Err: &fault.ReconnectError{Connection: "freee-hr"}}
+	for _, tc := range []struct {
+		name       string
+		err        error
+		connection string
+		reconnect  bool
+	}{
+		{"a ReconnectError under a permanent error names its connection", named, "freee-hr", true},
+		{"a wrapped one still names it", fmt.Errorf("flow payroll: list employees: %w", named), "freee-hr", true},
+		{"one inside errors.Join still names it", errors.Join(errors.New("other"), named), "freee-hr", true},
+		{"the bare sentinel says reconnect without a name", fmt.Errorf("xero: %w", fault.ErrReconnect), "", true},
+		{"a plain permanent error is no reconnect", fault.Permanentf("freee-hr", "month is closed"), "", false},
+		{"a reconnect formatted with %v is lost", fmt.Errorf("deliver: %v", named), "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			conn, ok := fault.ReconnectConnection(tc.err)
+			if conn != tc.connection || ok != tc.reconnect {
+				t.Errorf("ReconnectConnection(%v) = %q, %v; want %q, %v", tc.err, conn, ok, tc.connection, tc.reconnect)
+			}
+			if got := errors.Is(tc.err, fault.ErrReconnect); got != tc.reconnect {
+				t.Errorf("errors.Is(%v, ErrReconnect) = %v; want %v", tc.err, got, tc.reconnect)
+			}
+		})
+	}
+	if got := (&fault.ReconnectError{Connection: "xero"}).Error(); got != "reconnect xero" {
+		t.Errorf("Error() = %q; want %q", got, "reconnect xero")
+	}
+	if !fault.IsPermanent(named) {
+		t.Error("a reconnect under a permanent error is no longer permanent")
+	}
+}

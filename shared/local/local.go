@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/urakata/urakata/shared/alerts"
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/queue"
@@ -49,7 +50,9 @@ type Hub struct {
 	engine  *hub.Engine
 	worker  *hub.Worker
 	tracker *tracker
-	log     *slog.Logger
+	// alerting is nil when hub.yaml has no alerts section.
+	alerting *alerting
+	log      *slog.Logger
 }
 
 // Open builds the hub: the data folder and its database, every connection's connector and
@@ -93,11 +96,17 @@ func Open(ctx context.Context, cfg *config.File, opts Options) (*Hub, error) {
 		Visibility:  cfg.Runtime.Visibility,
 		Concurrency: cfg.Runtime.Workers,
 		MaxReceives: cfg.Runtime.MaxReceives,
-		OnOutcome:   h.tracker.observe,
+		OnOutcome:   h.observe,
 		Logger:      h.log,
 		Now:         opts.Now,
 	}
 	return h, nil
+}
+
+// observe counts a worker's outcome and notes the alert it raises.
+func (h *Hub) observe(o hub.Outcome) {
+	h.tracker.observe(o)
+	h.alerting.observe(o)
 }
 
 // build creates the connectors and flows hub.yaml declares, as the Lambda functions do.
@@ -107,6 +116,12 @@ func (h *Hub) build(ctx context.Context) error {
 		return err
 	}
 	h.conns, h.flows = parts.Connections, parts.Flows
+	if ac := parts.Alerts; ac != nil {
+		h.alerting = newAlerting(h.cfg, alerts.New(alerts.Options{
+			Chat: ac.Chat, Channel: ac.Channel, Issues: ac.Issues, State: h.store,
+			Logger: h.log, Zone: h.cfg.Company.Zone, Now: h.opts.Now,
+		}))
+	}
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/urakata/urakata/shared/alerts"
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/queue"
@@ -39,6 +40,9 @@ type FlowResult struct {
 	RecordsPerSecond float64 `json:"records_per_second"`
 	// Error is set when the flow could not run to the end (its source failed).
 	Error string `json:"error,omitempty"`
+	// Alerts are the operations alerts the run sent: opened, repeated, or closed because
+	// the run had nothing failed (none when hub.yaml has no alerts section).
+	Alerts []alerts.Report `json:"alerts,omitempty"`
 }
 
 // OK reports whether nothing failed: every record was delivered or already there, and, when
@@ -140,7 +144,7 @@ func (h *Hub) runFlow(ctx context.Context, name string, req RunRequest) FlowResu
 		fr.Error = planErr.Error()
 	}
 	drainErr := h.drain(ctx)
-	h.tracker.addDead(name, h.deadSince(ctx, name, start))
+	h.tracker.addDead(name, h.deadSince(ctx, name, start, h.alerting.deadLetter))
 	stopProgress()
 
 	after := h.tracker.snapshot(name)
@@ -165,6 +169,7 @@ func (h *Hub) runFlow(ctx context.Context, name string, req RunRequest) FlowResu
 	if s := elapsed.Seconds(); s > 0 {
 		fr.RecordsPerSecond = float64(fr.Read) / s
 	}
+	h.alerting.finish(ctx, &fr, fr.RunID, planErr)
 	h.log.Info("flow run finished", "run_id", fr.RunID, "flow", name, "read", fr.Read, "delivered", fr.Delivered,
 		"skipped", fr.Skipped, "failed", fr.Failed, "dead", fr.Dead, "duration_ms", fr.DurationMS)
 	return fr
@@ -190,8 +195,9 @@ func (h *Hub) drain(ctx context.Context) error {
 	}
 }
 
-// deadSince counts the flow's dead letters that died at or after since.
-func (h *Hub) deadSince(ctx context.Context, flow string, since time.Time) int {
+// deadSince counts the flow's dead letters that died at or after since, and shows each to
+// visit (nil: none).
+func (h *Hub) deadSince(ctx context.Context, flow string, since time.Time, visit func(queue.DeadLetter)) int {
 	n, after := 0, ""
 	for {
 		page, err := h.queue.ListDead(ctx, after, 500)
@@ -201,6 +207,9 @@ func (h *Hub) deadSince(ctx context.Context, flow string, since time.Time) int {
 		for _, d := range page {
 			if d.Attributes["flow"] == flow && !d.DeadAt.Before(since) {
 				n++
+				if visit != nil {
+					visit(d)
+				}
 			}
 		}
 		after = page[len(page)-1].ID

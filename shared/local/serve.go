@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -47,6 +48,9 @@ func (h *Hub) Serve(ctx context.Context, ready func(addr string)) error {
 			continue
 		}
 		g.Go(func() error { h.schedule(gctx, f.Name); return nil })
+	}
+	if h.alerting != nil {
+		g.Go(func() error { h.sendAlerts(gctx); return nil })
 	}
 	err = g.Wait()
 	if ctx.Err() != nil {
@@ -94,6 +98,8 @@ func (h *Hub) schedule(ctx context.Context, flow string) {
 		return
 	}
 	s := fc.Trigger.Schedule
+	var watchers sync.WaitGroup
+	defer watchers.Wait()
 	for {
 		next := s.Next(h.now())
 		h.log.Info("schedule armed", "flow", flow, "next", next)
@@ -111,10 +117,61 @@ func (h *Hub) schedule(ctx context.Context, flow string) {
 			}
 			job.Period = p
 		}
+		enqueued := h.now()
 		if err := h.enqueueJob(ctx, job); err != nil {
 			h.log.Error("schedule: job not enqueued", "flow", flow, "err", err)
+			continue
+		}
+		if h.alerting != nil {
+			watchers.Go(func() { h.watchRun(ctx, flow, job.RunID, enqueued) })
 		}
 	}
+}
+
+// sendAlerts sends, every alertEvery and once more when ctx ends, what the workers noted and
+// the dead letters the queue made on its own since the last time.
+func (h *Hub) sendAlerts(ctx context.Context) {
+	since := h.now()
+	tick := time.NewTicker(alertEvery)
+	defer tick.Stop()
+	for {
+		stopping := false
+		select {
+		case <-ctx.Done():
+			stopping = true
+		case <-tick.C:
+		}
+		sctx := context.WithoutCancel(ctx)
+		now := h.now()
+		// Each window is [since, now): a letter that dies during the scan is the next one's.
+		within := func(d queue.DeadLetter) {
+			if d.DeadAt.Before(now) {
+				h.alerting.deadLetter(d)
+			}
+		}
+		for _, name := range h.FlowNames() {
+			h.deadSince(sctx, name, since, within)
+		}
+		since = now
+		h.alerting.forget()
+		h.alerting.alerter.Flush(sctx)
+		if stopping {
+			return
+		}
+	}
+}
+
+// watchRun closes flow's open alerts once the scheduled run's job and the deliveries it
+// planned are all handled (the queue is empty) with none of the flow's messages dead since
+// the job was enqueued. Its failures are alerted by sendAlerts as they come.
+func (h *Hub) watchRun(ctx context.Context, flow, runID string, since time.Time) {
+	if err := h.drain(ctx); err != nil {
+		return
+	}
+	if h.deadSince(ctx, flow, since, nil) > 0 {
+		return
+	}
+	h.alerting.alerter.Resolve(ctx, flow, runID)
 }
 
 func (h *Hub) enqueueJob(ctx context.Context, job hub.Job) error {

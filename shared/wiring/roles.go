@@ -48,6 +48,12 @@ func Needs(cfg *config.File, role Role) (connections, flows []string) {
 			want[name] = true
 		}
 	}
+	if a := cfg.Alerts; a != nil && RaisesAlerts(role) {
+		want[a.Chat] = true
+		if a.Issues != "" {
+			want[a.Issues] = true
+		}
+	}
 	for _, c := range cfg.Connections {
 		if role == RoleAll || want[c.Name] {
 			connections = append(connections, c.Name)
@@ -79,4 +85,11 @@ func mappingConnections(f config.Flow) []string {
 		}
 	}
 	return out
+}
+
+// RaisesAlerts reports whether a role raises operations alerts, and so builds the
+// connections hub.yaml's alerts section names: the roles that plan runs and deliver (the
+// webhook role only enqueues, and its failures are the vendor's retries).
+func RaisesAlerts(role Role) bool {
+	return role == RoleAll || role == RoleWorker || role == RoleSchedule
 }

@@ -39,6 +39,18 @@ type Parts struct {
 	Connections map[string]any
 	// Flows maps a flow name to the flow bound to its target connection.
 	Flows map[string]hub.BoundFlow
+	// Alerts are the connections hub.yaml's alerts section names, built and checked; nil
+	// when it has none or the role raises no alerts.
+	Alerts *AlertConnections
+}
+
+// AlertConnections are where operations alerts go (hub.yaml's alerts section).
+type AlertConnections struct {
+	// Chat posts the alerts to Channel.
+	Chat    hub.ChatPoster
+	Channel string
+	// Issues files them as issues; nil for chat alone.
+	Issues hub.IssueTracker
 }
 
 // Build creates the connectors and flows cfg declares. A missing secret, an unknown vendor
@@ -82,6 +94,13 @@ func Build(ctx context.Context, cfg *config.File, p Ports) (*Parts, error) {
 			return nil, fmt.Errorf("connection %s: %w", c.Name, err)
 		}
 		parts.Connections[c.Name] = v
+	}
+	if cfg.Alerts != nil && RaisesAlerts(p.Role) {
+		ac, err := alertConnections(cfg, parts.Connections)
+		if err != nil {
+			return nil, err
+		}
+		parts.Alerts = ac
 	}
 	for _, f := range cfg.Flows {
 		if !slices.Contains(flows, f.Name) {
@@ -128,6 +147,43 @@ func checkCapabilities(cfg *config.File, f config.Flow, ft hub.FlowType) error {
 		return err
 	}
 	return check("target", f.Target, ft.TargetNeeds)
+}
+
+// alertConnections checks that the alerts section's connections can do what it asks of
+// them, as a flow's source and target are checked, and returns them built.
+func alertConnections(cfg *config.File, built map[string]any) (*AlertConnections, error) {
+	a := cfg.Alerts
+	kindOf := func(key, name string, cap hub.Capability, what string) (any, error) {
+		c, ok := cfg.Connection(name)
+		if !ok {
+			return nil, cfg.ErrorAt("alerts."+key, "no connection %q", name)
+		}
+		conn, _ := hub.Connectors.Lookup(c.Vendor)
+		v := built[name]
+		if !conn.Has(cap) || v == nil {
+			return nil, cfg.ErrorAt("alerts."+key, "connection %s (vendor %s) cannot %s: it lacks %q; it offers %v", name, c.Vendor, what, cap, conn.Capabilities)
+		}
+		return v, nil
+	}
+	v, err := kindOf("chat", a.Chat, hub.CapChat, "post alerts to chat")
+	if err != nil {
+		return nil, err
+	}
+	chat, ok := v.(hub.ChatPoster)
+	if !ok {
+		return nil, cfg.ErrorAt("alerts.chat", "connection %s cannot post alerts to chat: its connector does not post messages", a.Chat)
+	}
+	ac := &AlertConnections{Chat: chat, Channel: a.Channel}
+	if a.Issues == "" {
+		return ac, nil
+	}
+	if v, err = kindOf("issues", a.Issues, hub.CapIssueTarget, "file alert issues"); err != nil {
+		return nil, err
+	}
+	if ac.Issues, ok = v.(hub.IssueTracker); !ok {
+		return nil, cfg.ErrorAt("alerts.issues", "connection %s cannot file alert issues: its connector does not open and close issues", a.Issues)
+	}
+	return ac, nil
 }
 
 // Flow resolves a hub.yaml flow name; it has the shape hub.Worker.Flows wants.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/urakata/urakata/shared/alerts"
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/queue"
@@ -65,9 +66,12 @@ type Hub struct {
 	Ingress *hub.Ingress
 	// MaxReceives is the work queue's receive limit (0: none).
 	MaxReceives int
-	Logger      *slog.Logger
-	now         func() time.Time
-	adopt       func(rec events.SQSMessage) queue.Message
+	// Alerts sends operations alerts (nil when hub.yaml has no alerts section, or the
+	// function's role raises none).
+	Alerts *alerts.Alerter
+	Logger *slog.Logger
+	now    func() time.Time
+	adopt  func(rec events.SQSMessage) queue.Message
 }
 
 // Assemble builds the hub cfg declares on p, as shared/local builds the embedded one.
@@ -97,8 +101,37 @@ func Assemble(ctx context.Context, cfg *config.File, p Ports) (*Hub, error) {
 		Logger:      p.Logger,
 		Now:         p.Now,
 	}
+	if ac := parts.Alerts; ac != nil {
+		h.Alerts = alerts.New(alerts.Options{
+			Chat: ac.Chat, Channel: ac.Channel, Issues: ac.Issues, State: p.Store,
+			Logger: p.Logger, Zone: cfg.Company.Zone, Now: p.Now,
+		})
+		h.Worker.OnOutcome = h.noteOutcome
+	}
 	h.Ingress = parts.Ingress(p.Queue, p.Logger, p.Now)
 	return h, nil
+}
+
+// noteOutcome notes the alert a worker's outcome raises, to be sent at the end of the batch.
+func (h *Hub) noteOutcome(o hub.Outcome) {
+	if al, ok := alerts.ForOutcome(o, h.target(o.Flow)); ok {
+		h.Alerts.Record(al)
+	}
+}
+
+// noteBurial notes the alert for a message the worker function moves to the dead letters
+// at the receive limit, known by its attributes and last error.
+func (h *Hub) noteBurial(msg queue.Message, cause string) {
+	flow := msg.Attributes["flow"]
+	h.Alerts.Record(alerts.ForDeadLetter(queue.DeadLetter{Message: msg, LastError: cause}, h.target(flow)))
+}
+
+// target is a flow's target connection, which a dead delivery was meant for.
+func (h *Hub) target(flow string) string {
+	if f, err := h.Config.Flow(flow); err == nil {
+		return f.Target
+	}
+	return ""
 }
 
 // WebhookHandler is the webhook function's handler.
@@ -110,7 +143,11 @@ func (h *Hub) ScheduleHandler() *Schedule { return &Schedule{Hub: h} }
 // WorkerHandler is the worker function's handler: the core's worker, with runtime.workers
 // records of a batch handled at once.
 func (h *Hub) WorkerHandler() *Worker {
-	return &Worker{Handler: h.Worker, Adopt: h.adopt, Queue: h.Queue, MaxReceives: h.MaxReceives, Concurrency: h.Config.Runtime.Workers, Logger: h.Logger}
+	w := &Worker{Handler: h.Worker, Adopt: h.adopt, Queue: h.Queue, MaxReceives: h.MaxReceives, Concurrency: h.Config.Runtime.Workers, Logger: h.Logger}
+	if h.Alerts != nil {
+		w.Alerts, w.OnBury = h.Alerts, h.noteBurial
+	}
+	return w
 }
 
 func (h *Hub) clock() time.Time {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/urakata/urakata/shared/alerts"
 	"github.com/urakata/urakata/shared/hub"
 )
 
@@ -42,16 +43,30 @@ func (s *Schedule) Handle(ctx context.Context, in ScheduleInput) (ScheduleOutput
 	if !ok {
 		return ScheduleOutput{}, fmt.Errorf("schedule: flow %q: %w; hub.yaml has %v", in.Flow, ErrNoFlow, h.Config.FlowNames())
 	}
+	now := h.clock()
+	runID := newRunID(now)
 	period, err := h.Parts.ResolvePeriod(in.Flow, "")
 	if err != nil {
+		s.alert(ctx, in.Flow, runID, err)
 		return ScheduleOutput{}, fmt.Errorf("schedule: %w", err)
 	}
-	now := h.clock()
-	out := ScheduleOutput{Flow: in.Flow, RunID: newRunID(now), Period: period}
+	out := ScheduleOutput{Flow: in.Flow, RunID: runID, Period: period}
 	job := hub.Job{Flow: in.Flow, RunID: out.RunID, Period: period, Trigger: "schedule", At: now.UTC()}
 	out.PlanStats, err = h.Engine.Plan(ctx, bf, hub.Run{ID: out.RunID, Flow: in.Flow, Job: job})
 	if err != nil {
+		s.alert(ctx, in.Flow, runID, err)
 		return out, fmt.Errorf("schedule: %w", err)
 	}
 	return out, nil
+}
+
+// alert sends the alert for a scheduled run that could not be planned: a reconnect when
+// the source's connection must be authorised again, a failed run otherwise. Scheduler's
+// retries of the invocation count on the same alert.
+func (s *Schedule) alert(ctx context.Context, flow, runID string, err error) {
+	if s.Hub.Alerts == nil {
+		return
+	}
+	s.Hub.Alerts.Record(alerts.FromError(alerts.FlowFailed, flow, "", runID, err))
+	s.Hub.Alerts.Flush(ctx)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/urakata/urakata/shared/alerts"
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/queue"
 	"github.com/urakata/urakata/shared/queue/sqsqueue"
@@ -62,6 +63,11 @@ type Worker struct {
 	// Concurrency is how many records of a batch are handled at once (default 4).
 	Concurrency int
 	Logger      *slog.Logger
+	// Alerts, if set, sends the batch's operations alerts when it is done (the handler's
+	// outcomes note them); OnBury notes a message moved to the dead letters at the receive
+	// limit, which no outcome reports.
+	Alerts *alerts.Alerter
+	OnBury func(msg queue.Message, cause string)
 }
 
 // Handle handles a batch and names the records that failed.
@@ -80,6 +86,7 @@ func (w *Worker) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEven
 		})
 	}
 	_ = g.Wait()
+	w.Alerts.Flush(ctx)
 	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
 	for i, f := range failed {
 		if f {
@@ -112,7 +119,11 @@ func (w *Worker) record(ctx context.Context, rec events.SQSMessage) (done bool) 
 		}
 		log.Warn("delayed copy not sent; retrying the message as a failure", "err", err)
 	case w.MaxReceives > 0 && msg.ReceiveCount >= w.MaxReceives:
-		return w.bury(ctx, msg, d.Cause, log)
+		buried := w.bury(ctx, msg, d.Cause, log)
+		if buried && w.OnBury != nil {
+			w.OnBury(msg, d.Cause)
+		}
+		return buried
 	}
 	if err := w.Queue.Retry(ctx, msg.Receipt, d.Delay, d.Cause); err != nil {
 		// It comes back when the queue's own visibility timeout ends instead.
