@@ -1,20 +1,17 @@
 package freee
 
 import (
-	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/httpx"
+	"github.com/urakata/urakata/shared/oauth"
 	"github.com/urakata/urakata/shared/secrets"
 	"github.com/urakata/urakata/shared/store"
 )
@@ -28,14 +25,21 @@ const DefaultTokenURL = "https://accounts.secure.freee.co.jp/public_api/token"
 // find it whatever the connector.
 var ErrReconnect = fault.ErrReconnect
 
+// tokenEndpoint is freee's token endpoint as package oauth needs it. freee's refresh tokens
+// are single-use, so a refresh whose answer was lost is never sent again: its token may be
+// spent. freee 会計 shares it (same endpoint, same rules).
+var tokenEndpoint = oauth.Vendor{
+	Name:     Vendor,
+	Title:    "freee",
+	TokenURL: DefaultTokenURL,
+	Auth:     oauth.AuthInBody,
+	Lifetime: 6 * time.Hour,
+}
+
 // Credentials are the parts of a connection's secret: the app's client id and secret, and
 // the refresh token from the authorisation (used once, on first use; after that the token
 // store holds the current one).
-type Credentials struct {
-	ClientID     secrets.Secret
-	ClientSecret secrets.Secret
-	RefreshToken secrets.Secret
-}
+type Credentials = oauth.Credentials
 
 // ParseCredentials reads a connection secret, a JSON object
 // {"client_id", "client_secret", "refresh_token"}. Its errors never contain the value.
@@ -58,7 +62,7 @@ func ParseCredentials(s secrets.Secret) (Credentials, error) {
 		slices.Sort(missing)
 		return Credentials{}, fmt.Errorf("the secret has no %s", strings.Join(missing, ", "))
 	}
-	return Credentials{secrets.New(raw.ClientID), secrets.New(raw.ClientSecret), secrets.New(raw.RefreshToken)}, nil
+	return Credentials{ClientID: secrets.New(raw.ClientID), ClientSecret: secrets.New(raw.ClientSecret), RefreshToken: secrets.New(raw.RefreshToken)}, nil
 }
 
 // TokenSourceConfig is what a TokenSource is built from.
@@ -81,280 +85,35 @@ type TokenSourceConfig struct {
 	RefreshAhead time.Duration
 }
 
-// TokenSource hands out freee access tokens for one connection. freee's refresh tokens are
-// single-use, so it refreshes one at a time (in this process by a lock, across processes by
-// the store's compare-and-swap), stores each new pair before its access token is used, and
-// never sends a refresh token that it knows was spent.
-type TokenSource struct {
-	cfg  TokenSourceConfig
-	http *httpx.Client
-	log  *slog.Logger
-	now  func() time.Time
-	// settle is how long to look for another process's rotation after freee refused a
-	// refresh token that the store still holds: its new pair may be on its way to the store.
-	settle []time.Duration
-
-	// lock admits one refresh at a time; it is a channel so that waiting honours ctx.
-	lock chan struct{}
-	// cur is the last token known to be current; guarded by lock.
-	cur store.Token
-	// spent is the store version whose refresh token freee refused and nobody replaced
-	// (valid when refused is set): it is never sent again.
-	spent   int64
-	refused bool
-	// triedSecret is set once the secret's refresh token was tried after a refusal.
-	triedSecret bool
-}
+// TokenSource hands out freee access tokens for one connection: an oauth.TokenSource on
+// freee's token endpoint, which rotates freee's single-use refresh tokens safely.
+type TokenSource = oauth.TokenSource
 
 // TokenPolicy is the policy for the token endpoint: no proactive limit, and no retry of a
 // refresh whose answer was lost (a POST is retried only when throttled), because its
 // refresh token may already be spent.
-func TokenPolicy() httpx.Policy {
-	return httpx.Policy{Name: Vendor + " oauth", RetryMax: 2, RetryWaitMin: 200 * time.Millisecond, RetryWaitMax: 2 * time.Second}
-}
+func TokenPolicy() httpx.Policy { return oauth.Policy(Vendor) }
 
 // NewTokenSource returns a token source for cfg.Connection.
 func NewTokenSource(cfg TokenSourceConfig) (*TokenSource, error) {
-	if cfg.Vendor == "" {
-		cfg.Vendor = Vendor
-	}
-	if cfg.Connection == "" || cfg.Store == nil {
-		return nil, fmt.Errorf("%s: a token source needs a connection name and a token store", cfg.Vendor)
-	}
-	if cfg.TokenURL == "" {
-		cfg.TokenURL = DefaultTokenURL
-	}
-	if cfg.SecretName == "" {
-		cfg.SecretName = cfg.Connection
-	}
-	if cfg.RefreshAhead <= 0 {
-		cfg.RefreshAhead = 5 * time.Minute
-	}
-	ts := &TokenSource{
-		cfg:    cfg,
-		http:   cfg.HTTP,
-		log:    cfg.Logger,
-		now:    time.Now,
-		settle: []time.Duration{100 * time.Millisecond, 400 * time.Millisecond, time.Second},
-		lock:   make(chan struct{}, 1),
-	}
-	if ts.http == nil {
-		ts.http = httpx.New(TokenPolicy(), httpx.WithLogger(cfg.Logger))
-	}
-	if ts.log == nil {
-		ts.log = slog.New(slog.DiscardHandler)
-	}
-	return ts, nil
+	return oauth.New(cfg.oauth())
 }
 
-// AccessToken returns an access token valid for at least RefreshAhead, refreshing it if
-// need be.
-func (ts *TokenSource) AccessToken(ctx context.Context) (secrets.Secret, error) {
-	return ts.token(ctx, secrets.Secret{})
-}
-
-// Renew returns an access token other than rejected, which freee refused: another caller
-// may already have replaced it; otherwise it refreshes.
-func (ts *TokenSource) Renew(ctx context.Context, rejected secrets.Secret) (secrets.Secret, error) {
-	return ts.token(ctx, rejected)
-}
-
-func (ts *TokenSource) token(ctx context.Context, rejected secrets.Secret) (secrets.Secret, error) {
-	select {
-	case ts.lock <- struct{}{}:
-		defer func() { <-ts.lock }()
-	case <-ctx.Done():
-		return secrets.Secret{}, ctx.Err()
+// oauth is cfg as package oauth takes it.
+func (cfg TokenSourceConfig) oauth() oauth.Config {
+	v := tokenEndpoint
+	if cfg.Vendor != "" {
+		v.Name = cfg.Vendor
 	}
-	usable := func(t store.Token) bool {
-		return !t.Access.IsZero() && !same(t.Access, rejected) && ts.now().Add(ts.cfg.RefreshAhead).Before(t.Expiry)
+	return oauth.Config{
+		Vendor:       v,
+		Connection:   cfg.Connection,
+		SecretName:   cfg.SecretName,
+		Credentials:  cfg.Credentials,
+		TokenURL:     cfg.TokenURL,
+		Store:        cfg.Store,
+		HTTP:         cfg.HTTP,
+		Logger:       cfg.Logger,
+		RefreshAhead: cfg.RefreshAhead,
 	}
-	if usable(ts.cur) {
-		return ts.cur.Access, nil
-	}
-	// Another process may have rotated since: read the store before spending a refresh token.
-	stored, err := ts.load(ctx)
-	if err != nil {
-		return secrets.Secret{}, err
-	}
-	if usable(stored) {
-		ts.cur = stored
-		return stored.Access, nil
-	}
-	if ts.refused && stored.Version == ts.spent {
-		return secrets.Secret{}, ts.reconnect(http.StatusUnauthorized)
-	}
-	t, err := ts.rotate(ctx, stored, usable)
-	if err != nil {
-		return secrets.Secret{}, err
-	}
-	ts.cur = t
-	return t.Access, nil
-}
-
-// load returns the stored token, or on first use one holding the secret's refresh token.
-func (ts *TokenSource) load(ctx context.Context) (store.Token, error) {
-	t, err := ts.cfg.Store.GetToken(ctx, ts.cfg.Connection)
-	if errors.Is(err, store.ErrNotFound) {
-		return store.Token{Refresh: ts.cfg.Credentials.RefreshToken}, nil
-	}
-	if err != nil {
-		return store.Token{}, fmt.Errorf("%s: load token of %s: %w", ts.cfg.Vendor, ts.cfg.Connection, err)
-	}
-	return t, nil
-}
-
-// rotate spends from's refresh token and stores the new pair with compare-and-swap on
-// from's version, before anyone uses it.
-func (ts *TokenSource) rotate(ctx context.Context, from store.Token, usable func(store.Token) bool) (store.Token, error) {
-	fresh, err := ts.refresh(ctx, from.Refresh)
-	var refused *refusedError
-	if errors.As(err, &refused) {
-		// Another process may have spent it first: look for its pair in the store.
-		if other, ok := ts.awaitRotation(ctx, from.Version); ok {
-			if usable(other) {
-				return other, nil
-			}
-			return ts.rotate(ctx, other, usable)
-		}
-		fresh, err = ts.retryWithSecret(ctx, from, refused)
-	}
-	if err != nil {
-		return store.Token{}, err
-	}
-	saved, err := ts.cfg.Store.PutToken(ctx, ts.cfg.Connection, fresh, from.Version)
-	if errors.Is(err, store.ErrConflict) {
-		// Someone stored a newer pair meanwhile: use theirs rather than refreshing again.
-		other, lerr := ts.load(ctx)
-		if lerr != nil {
-			return store.Token{}, lerr
-		}
-		if usable(other) {
-			return other, nil
-		}
-		return store.Token{}, fmt.Errorf("%s: token of %s changed while refreshing and the stored one is not usable", ts.cfg.Vendor, ts.cfg.Connection)
-	}
-	if err != nil {
-		// The refresh token just spent is gone and its successor could not be kept: say so
-		// plainly, the next refresh will be refused.
-		return store.Token{}, fmt.Errorf("%s: store rotated token of %s (the next refresh will need a reconnect if this persists): %w", ts.cfg.Vendor, ts.cfg.Connection, err)
-	}
-	// The logger names the connection already (the runtime scopes it).
-	ts.log.LogAttrs(ctx, slog.LevelInfo, "oauth token rotated",
-		slog.Int64("version", saved.Version), slog.Time("expiry", saved.Expiry))
-	return saved, nil
-}
-
-// retryWithSecret handles a refusal nobody explains: the stored refresh token is dead. If
-// the secret holds a different one (someone authorised again), that one is tried, once;
-// otherwise the connection needs a person.
-func (ts *TokenSource) retryWithSecret(ctx context.Context, from store.Token, refused *refusedError) (store.Token, error) {
-	secret := ts.cfg.Credentials.RefreshToken
-	if from.Version == 0 || ts.triedSecret || same(secret, from.Refresh) {
-		ts.spent, ts.refused = from.Version, true
-		return store.Token{}, ts.reconnect(refused.status)
-	}
-	ts.triedSecret = true
-	fresh, err := ts.refresh(ctx, secret)
-	if errors.As(err, &refused) {
-		ts.spent, ts.refused = from.Version, true
-		return store.Token{}, ts.reconnect(refused.status)
-	}
-	return fresh, err
-}
-
-// awaitRotation looks in the store for a version other than version, a few times over a
-// short while.
-func (ts *TokenSource) awaitRotation(ctx context.Context, version int64) (store.Token, bool) {
-	for i := 0; ; i++ {
-		t, err := ts.load(ctx)
-		if err == nil && t.Version != version {
-			return t, true
-		}
-		if i == len(ts.settle) {
-			return store.Token{}, false
-		}
-		timer := time.NewTimer(ts.settle[i])
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return store.Token{}, false
-		case <-timer.C:
-		}
-	}
-}
-
-func (ts *TokenSource) reconnect(status int) error {
-	return &fault.PermanentError{
-		Status: status,
-		Message: fmt.Sprintf("reconnect %s: freee refused the refresh token (invalid_grant); authorise the app again and store the new refresh token in secret %s",
-			ts.cfg.Connection, ts.cfg.SecretName),
-		Err: &fault.ReconnectError{Connection: ts.cfg.Connection},
-	}
-}
-
-// refusedError is freee's invalid_grant: the refresh token is spent, expired or revoked.
-type refusedError struct{ status int }
-
-func (e *refusedError) Error() string { return "invalid_grant" }
-
-// tokenAnswer is the token endpoint's answer.
-type tokenAnswer struct {
-	AccessToken  string `json:"access_token"`
-	RefreshToken string `json:"refresh_token"`
-	ExpiresIn    int64  `json:"expires_in"`
-	Error        string `json:"error"`
-}
-
-// refresh spends refresh at the token endpoint and returns the new pair (Version not set).
-func (ts *TokenSource) refresh(ctx context.Context, refresh secrets.Secret) (store.Token, error) {
-	form := url.Values{
-		"grant_type":    {"refresh_token"},
-		"client_id":     {ts.cfg.Credentials.ClientID.Reveal()},
-		"client_secret": {ts.cfg.Credentials.ClientSecret.Reveal()},
-		"refresh_token": {refresh.Reveal()},
-	}
-	req, err := http.NewRequest(http.MethodPost, ts.cfg.TokenURL, strings.NewReader(form.Encode()))
-	if err != nil {
-		return store.Token{}, fmt.Errorf("%s: token URL: %w", ts.cfg.Vendor, err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	start := ts.now()
-	resp, err := ts.http.Do(ctx, req)
-	var ans tokenAnswer
-	if resp != nil {
-		// The tokens of a success, or freee's error code of a failure; a body that is not
-		// JSON leaves ans empty, which is reported below.
-		_ = json.NewDecoder(resp.Body).Decode(&ans)
-	}
-	var pe *fault.PermanentError
-	switch {
-	case errors.As(err, &pe) && ans.Error == "invalid_grant":
-		return store.Token{}, &refusedError{status: pe.Status}
-	case errors.As(err, &pe) && ans.Error == "invalid_client":
-		return store.Token{}, &fault.PermanentError{Status: pe.Status, Err: pe,
-			Message: fmt.Sprintf("%s: freee refused the app's credentials (invalid_client); check client_id and client_secret in secret %s", ts.cfg.Connection, ts.cfg.SecretName)}
-	case err != nil:
-		return store.Token{}, fmt.Errorf("%s: refresh token of %s: %w", ts.cfg.Vendor, ts.cfg.Connection, err)
-	case ans.AccessToken == "":
-		return store.Token{}, fmt.Errorf("%s: refresh token of %s: the answer holds no access token", ts.cfg.Vendor, ts.cfg.Connection)
-	}
-	next := secrets.New(ans.RefreshToken)
-	if ans.RefreshToken == "" {
-		next = refresh
-	}
-	life := time.Duration(ans.ExpiresIn) * time.Second
-	if life <= 0 {
-		life = 6 * time.Hour
-	}
-	return store.Token{Access: secrets.New(ans.AccessToken), Refresh: next, Expiry: start.Add(life)}, nil
-}
-
-// same compares two secrets in constant time.
-func same(a, b secrets.Secret) bool {
-	if a.IsZero() || b.IsZero() {
-		return false
-	}
-	return subtle.ConstantTimeCompare([]byte(a.Reveal()), []byte(b.Reveal())) == 1
 }

@@ -1,7 +1,6 @@
 package freee
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/httpx"
+	"github.com/urakata/urakata/shared/oauth"
 	"github.com/urakata/urakata/shared/secrets"
 	"github.com/urakata/urakata/shared/store"
 )
@@ -31,8 +31,6 @@ type tokenServer struct {
 	// uses counts how often each refresh token was sent.
 	uses   map[string]int
 	issued int
-	// onRefresh, when set, runs before a refresh is answered (the token sent is passed).
-	onRefresh func(refresh string)
 }
 
 func newTokenServer(t *testing.T, valid ...string) *tokenServer {
@@ -61,14 +59,8 @@ func (s *tokenServer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	refresh := r.PostForm.Get("refresh_token")
 	s.mu.Lock()
-	s.uses[refresh]++
-	hook := s.onRefresh
-	s.mu.Unlock()
-	if hook != nil {
-		hook(refresh)
-	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.uses[refresh]++
 	if !s.valid[refresh] {
 		writeJSON(w, 401, map[string]string{"error": "invalid_grant", "error_description": "the refresh token is invalid, expired, or was already used"})
 		return
@@ -93,22 +85,9 @@ func (s *tokenServer) refreshes() int {
 	return n
 }
 
-// reused lists refresh tokens sent more than once.
-func (s *tokenServer) reused() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for tok, n := range s.uses {
-		if n > 1 {
-			out = append(out, tok)
-		}
-	}
-	return out
-}
-
-func newSource(t *testing.T, srv *tokenServer, st store.Tokens, secretRefresh string) *TokenSource {
-	t.Helper()
-	ts, err := NewTokenSource(TokenSourceConfig{
+// sourceConfig is a TokenSourceConfig for conn against srv, whose secret holds secretRefresh.
+func sourceConfig(srv *tokenServer, st store.Tokens, secretRefresh string) TokenSourceConfig {
+	return TokenSourceConfig{
 		Connection: conn,
 		SecretName: "FREEE_HR_SECRET",
 		Credentials: Credentials{
@@ -117,11 +96,24 @@ func newSource(t *testing.T, srv *tokenServer, st store.Tokens, secretRefresh st
 		TokenURL: srv.srv.URL + "/public_api/token",
 		Store:    st,
 		HTTP:     httpx.New(TokenPolicy()),
-	})
+	}
+}
+
+func newSource(t *testing.T, srv *tokenServer, st store.Tokens, secretRefresh string) *TokenSource {
+	t.Helper()
+	return newSourceFrom(t, sourceConfig(srv, st, secretRefresh))
+}
+
+// newSourceFrom builds cfg's token source without waiting for other processes' rotations
+// after a refusal: these tests have no other process.
+func newSourceFrom(t *testing.T, cfg TokenSourceConfig) *TokenSource {
+	t.Helper()
+	c := cfg.oauth()
+	c.Waits.Settle = []time.Duration{}
+	ts, err := oauth.New(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts.settle = nil
 	return ts
 }
 
@@ -148,160 +140,6 @@ func TestTokenSource_firstUse(t *testing.T) {
 	}
 }
 
-func TestTokenSource_rotationIsStoredBeforeUse(t *testing.T) {
-	t.Parallel()
-	srv := newTokenServer(t, "refresh-0")
-	st := newMemTokens()
-	ts := newSource(t, srv, st, "refresh-0")
-
-	mux := http.NewServeMux()
-	mux.HandleFunc("/hr/api/v1/users/me", func(w http.ResponseWriter, r *http.Request) {
-		stored := st.get(conn)
-		if r.Header.Get("Authorization") != "Bearer "+stored.Access.Reveal() {
-			t.Error("an access token reached the API before its pair was in the store")
-		}
-		fmt.Fprint(w, `{"id":1}`)
-	})
-	api := httptest.NewServer(mux)
-	t.Cleanup(api.Close)
-	client, err := NewClient(httpx.New(testPolicy()), ts, api.URL+"/hr")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := client.Users.Me(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestTokenSource_refreshesAheadOfExpiry(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name        string
-		expiresIn   time.Duration
-		wantRefresh bool
-	}{
-		{"a token with an hour left is used", time.Hour, false},
-		{"a token with four minutes left is refreshed", 4 * time.Minute, true},
-		{"an expired token is refreshed", -time.Minute, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			srv := newTokenServer(t, "refresh-stored")
-			st := newMemTokens()
-			st.set(conn, store.Token{Access: secrets.New("access-stored"), Refresh: secrets.New("refresh-stored"), Expiry: time.Now().Add(tt.expiresIn), Version: 3})
-			ts := newSource(t, srv, st, "refresh-0")
-			tok, err := ts.AccessToken(t.Context())
-			if err != nil {
-				t.Fatal(err)
-			}
-			refreshed := tok.Reveal() != "access-stored"
-			if refreshed != tt.wantRefresh || (refreshed && st.get(conn).Version != 4) {
-				t.Errorf("got %q (store v%d); want refreshed = %v", tok.Reveal(), st.get(conn).Version, tt.wantRefresh)
-			}
-		})
-	}
-}
-
-func TestTokenSource_concurrentCallersRefreshOnce(t *testing.T) {
-	t.Parallel()
-	srv := newTokenServer(t, "refresh-0")
-	ts := newSource(t, srv, newMemTokens(), "refresh-0")
-	var wg sync.WaitGroup
-	got := make([]string, 20)
-	for i := range got {
-		wg.Go(func() {
-			tok, err := ts.AccessToken(t.Context())
-			if err != nil {
-				t.Error(err)
-			}
-			got[i] = tok.Reveal()
-		})
-	}
-	wg.Wait()
-	if srv.refreshes() != 1 {
-		t.Errorf("refreshes = %d; want exactly one", srv.refreshes())
-	}
-	for _, g := range got {
-		if g != "access-1" {
-			t.Fatalf("a caller got %q; want everyone to share access-1", g)
-		}
-	}
-}
-
-func TestTokenSource_twoProcesses(t *testing.T) {
-	t.Parallel()
-
-	t.Run("the second process uses the token the first stored", func(t *testing.T) {
-		t.Parallel()
-		srv := newTokenServer(t, "refresh-0")
-		st := newMemTokens()
-		a, b := newSource(t, srv, st, "refresh-0"), newSource(t, srv, st, "refresh-0")
-		ta, err := a.AccessToken(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		tb, err := b.AccessToken(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ta.Reveal() != tb.Reveal() || srv.refreshes() != 1 {
-			t.Errorf("a = %q, b = %q after %d refreshes; want one refresh, shared", ta.Reveal(), tb.Reveal(), srv.refreshes())
-		}
-
-		// Six hours on, both hold the expired token; whichever comes first refreshes, and
-		// the other finds the new pair in the store.
-		later := func() time.Time { return time.Now().Add(7 * time.Hour) }
-		a.now, b.now = later, later
-		if _, err := a.AccessToken(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		if tb, err = b.AccessToken(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		if tb.Reveal() != "access-2" || srv.refreshes() != 2 || len(srv.reused()) > 0 {
-			t.Errorf("b = %q after %d refreshes, reused %v; want b to take a's access-2", tb.Reveal(), srv.refreshes(), srv.reused())
-		}
-	})
-
-	t.Run("a lost compare-and-swap takes the other process's pair", func(t *testing.T) {
-		t.Parallel()
-		srv := newTokenServer(t, "refresh-1")
-		st := newMemTokens()
-		st.set(conn, store.Token{Access: secrets.New("access-1"), Refresh: secrets.New("refresh-1"), Expiry: time.Now().Add(-time.Minute), Version: 1})
-		b := newSource(t, srv, st, "refresh-0")
-		st.beforePut = func() {
-			// The other process stored its rotation while b's refresh was in flight.
-			st.set(conn, store.Token{Access: secrets.New("access-other"), Refresh: secrets.New("refresh-other"), Expiry: time.Now().Add(6 * time.Hour), Version: 2})
-		}
-		tok, err := b.AccessToken(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if tok.Reveal() != "access-other" || st.get(conn).Version != 2 || srv.refreshes() != 1 {
-			t.Errorf("b got %q, store v%d, %d refreshes; want the stored pair, one refresh", tok.Reveal(), st.get(conn).Version, srv.refreshes())
-		}
-	})
-
-	t.Run("a refresh token the other process spent first is not a reconnect", func(t *testing.T) {
-		t.Parallel()
-		srv := newTokenServer(t) // refresh-1 is already spent
-		st := newMemTokens()
-		st.set(conn, store.Token{Access: secrets.New("access-1"), Refresh: secrets.New("refresh-1"), Expiry: time.Now().Add(-time.Minute), Version: 1})
-		srv.onRefresh = func(string) {
-			st.set(conn, store.Token{Access: secrets.New("access-other"), Refresh: secrets.New("refresh-other"), Expiry: time.Now().Add(6 * time.Hour), Version: 2})
-		}
-		b := newSource(t, srv, st, "refresh-0")
-		tok, err := b.AccessToken(t.Context())
-		if err != nil {
-			t.Fatalf("err = %v; the other process's rotation should be found", err)
-		}
-		if tok.Reveal() != "access-other" || srv.refreshes() != 1 || len(srv.reused()) > 0 {
-			t.Errorf("got %q after %d refreshes (reused %v)", tok.Reveal(), srv.refreshes(), srv.reused())
-		}
-	})
-}
-
 func TestTokenSource_invalidGrant(t *testing.T) {
 	t.Parallel()
 
@@ -311,8 +149,9 @@ func TestTokenSource_invalidGrant(t *testing.T) {
 		st := newMemTokens()
 		st.set(conn, store.Token{Access: secrets.New("access-dead"), Refresh: secrets.New("refresh-dead"), Expiry: time.Now().Add(-time.Hour), Version: 5})
 		logs := &strings.Builder{}
-		ts := newSource(t, srv, st, "refresh-dead")
-		ts.log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		cfg := sourceConfig(srv, st, "refresh-dead")
+		cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		ts := newSourceFrom(t, cfg)
 
 		_, err := ts.AccessToken(t.Context())
 		want := "reconnect freee-hr: freee refused the refresh token (invalid_grant); authorise the app again and store the new refresh token in secret FREEE_HR_SECRET"
@@ -333,27 +172,16 @@ func TestTokenSource_invalidGrant(t *testing.T) {
 		}
 	})
 
-	t.Run("a new refresh token in the secret is taken after a reconnect", func(t *testing.T) {
-		t.Parallel()
-		srv := newTokenServer(t, "refresh-reauthorised")
-		st := newMemTokens()
-		st.set(conn, store.Token{Access: secrets.New("access-dead"), Refresh: secrets.New("refresh-dead"), Expiry: time.Now().Add(-time.Hour), Version: 5})
-		ts := newSource(t, srv, st, "refresh-reauthorised")
-		tok, err := ts.AccessToken(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if tok.Reveal() != "access-1" || st.get(conn).Version != 6 || st.get(conn).Refresh.Reveal() != "refresh-1" {
-			t.Errorf("got %q, store %+v", tok.Reveal(), st.get(conn))
-		}
-	})
-
 	t.Run("wrong app credentials say which secret to check", func(t *testing.T) {
 		t.Parallel()
 		srv := newTokenServer(t, "refresh-0")
-		ts := newSource(t, srv, newMemTokens(), "refresh-0")
-		ts.cfg.Credentials.ClientSecret = secrets.New("wrong-secret")
-		_, err := ts.AccessToken(t.Context())
+		cfg := sourceConfig(srv, newMemTokens(), "refresh-0")
+		cfg.Credentials.ClientSecret = secrets.New("wrong-secret")
+		ts, err := NewTokenSource(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ts.AccessToken(t.Context())
 		if !fault.IsPermanent(err) || !strings.Contains(err.Error(), "invalid_client") || strings.Contains(err.Error(), "wrong-secret") {
 			t.Errorf("err = %v; want Permanent invalid_client without the value", err)
 		}
@@ -396,26 +224,6 @@ func TestTokenSource_renewAfter401(t *testing.T) {
 	}
 }
 
-func TestTokenSource_renewAfterSomeoneElseRenewed(t *testing.T) {
-	t.Parallel()
-	srv := newTokenServer(t, "refresh-stored")
-	st := newMemTokens()
-	st.set(conn, store.Token{Access: secrets.New("access-old"), Refresh: secrets.New("refresh-stored"), Expiry: time.Now().Add(time.Hour), Version: 1})
-	ts := newSource(t, srv, st, "refresh-0")
-	old, _ := ts.AccessToken(t.Context())
-	first, err := ts.Renew(t.Context(), old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := ts.Renew(t.Context(), old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if first.Reveal() != "access-1" || second.Reveal() != "access-1" || srv.refreshes() != 1 {
-		t.Errorf("renewals gave %q and %q after %d refreshes; a stale rejection must not refresh again", first.Reveal(), second.Reveal(), srv.refreshes())
-	}
-}
-
 func TestParseCredentials(t *testing.T) {
 	t.Parallel()
 	c, err := ParseCredentials(secrets.New(`{"client_id":"cid","client_secret":"cs","refresh_token":"rt"}`))
@@ -431,17 +239,3 @@ func TestParseCredentials(t *testing.T) {
 }
 
 var _ Authorizer = (*TokenSource)(nil)
-
-// A caller waiting for another's refresh gives up with its context.
-func TestTokenSource_waitHonoursContext(t *testing.T) {
-	t.Parallel()
-	srv := newTokenServer(t, "refresh-0")
-	ts := newSource(t, srv, newMemTokens(), "refresh-0")
-	ts.lock <- struct{}{} // someone is refreshing
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	if _, err := ts.AccessToken(ctx); !errors.Is(err, context.Canceled) {
-		t.Errorf("err = %v; want the context's error", err)
-	}
-	<-ts.lock
-}

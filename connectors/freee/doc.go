@@ -1,8 +1,8 @@
 // Package freee connects urakata to freee 人事労務 (freee HR, vendor "freee-hr" in hub.yaml):
 // a client in the go-github shape (one Client, a service per API area, pagination on
-// Response), OAuth2 with rotating refresh tokens (auth.go), the vendor's rate-limit policy
-// (limits.go), the capability adapters (connector.go): employees, attendance and
-// work-summary-target, and webhook verification (webhook.go).
+// Response), OAuth2 with rotating refresh tokens (auth.go, on shared/oauth), the vendor's
+// rate-limit policy (limits.go), the capability adapters (connector.go): employees,
+// attendance and work-summary-target, and webhook verification (webhook.go).
 //
 // The API description is testdata/freee/hr.json (OpenAPI 3.0.1, base
 // https://api.freee.co.jp/hr). Every service method names the operation it calls with a

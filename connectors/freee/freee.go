@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -14,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/httpx"
+	"github.com/urakata/urakata/shared/oauth"
 	"github.com/urakata/urakata/shared/secrets"
 )
 
@@ -29,14 +28,9 @@ const (
 	userAgent = "urakata"
 )
 
-// Authorizer gives each request its access token. *TokenSource is the real one.
-type Authorizer interface {
-	// AccessToken returns a token that is valid now, refreshing it if need be.
-	AccessToken(ctx context.Context) (secrets.Secret, error)
-	// Renew is called when freee refused rejected (401): it returns a different token,
-	// refreshing unless someone already has.
-	Renew(ctx context.Context, rejected secrets.Secret) (secrets.Secret, error)
-}
+// Authorizer gives each request its access token. *TokenSource is the real one; a 401 is
+// renewed once (oauth.Send), because freee answers 401 when an access token expired early.
+type Authorizer = oauth.Authorizer
 
 // Client talks to freee HR for one connection. Its services share one httpx.Client, so
 // they share the connection's limiter and quota state.
@@ -125,18 +119,7 @@ type Response struct {
 // when an access token expired early. Errors are typed as httpx documents; a body that is
 // not the JSON expected is a transient error.
 func (c *Client) Do(ctx context.Context, req *http.Request, v any) (*Response, error) {
-	token, err := c.auth.AccessToken(ctx)
-	if err != nil {
-		return nil, err
-	}
-	hr, err := c.send(ctx, req, token)
-	var pe *fault.PermanentError
-	if errors.As(err, &pe) && pe.Status == http.StatusUnauthorized {
-		if token, err = c.auth.Renew(ctx, token); err != nil {
-			return nil, err
-		}
-		hr, err = c.send(ctx, req, token)
-	}
+	hr, err := oauth.Send(ctx, c.auth, func(token secrets.Secret) (*httpx.Response, error) { return c.send(ctx, req, token) })
 	var resp *Response
 	if hr != nil {
 		resp = &Response{Response: hr}

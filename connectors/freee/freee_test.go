@@ -104,9 +104,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 type memTokens struct {
 	mu     sync.Mutex
 	tokens map[string]store.Token
-	// beforePut, when set, runs once before the next PutToken: a test's way to let another
-	// process write in between.
-	beforePut func()
 }
 
 var _ store.Tokens = (*memTokens)(nil)
@@ -124,13 +121,6 @@ func (m *memTokens) GetToken(_ context.Context, connection string) (store.Token,
 }
 
 func (m *memTokens) PutToken(_ context.Context, connection string, t store.Token, expect int64) (store.Token, error) {
-	m.mu.Lock()
-	hook := m.beforePut
-	m.beforePut = nil
-	m.mu.Unlock()
-	if hook != nil {
-		hook()
-	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.tokens[connection].Version != expect {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -15,8 +14,8 @@ import (
 	"time"
 
 	"github.com/urakata/urakata/connectors/freee"
-	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/httpx"
+	"github.com/urakata/urakata/shared/oauth"
 	"github.com/urakata/urakata/shared/secrets"
 )
 
@@ -31,13 +30,7 @@ const (
 
 // Authorizer gives each request its access token. *freee.TokenSource is the real one:
 // freee 会計 and 人事労務 share one OAuth server and its rotation rules.
-type Authorizer interface {
-	// AccessToken returns a token that is valid now, refreshing it if need be.
-	AccessToken(ctx context.Context) (secrets.Secret, error)
-	// Renew is called when freee refused rejected (401): it returns a different token,
-	// refreshing unless someone already has.
-	Renew(ctx context.Context, rejected secrets.Secret) (secrets.Secret, error)
-}
+type Authorizer = oauth.Authorizer
 
 var _ Authorizer = (*freee.TokenSource)(nil)
 
@@ -141,18 +134,7 @@ type Response struct {
 // when an access token expired early. Errors are typed as httpx documents; a body that is
 // not the JSON expected is a transient error.
 func (c *Client) Do(ctx context.Context, req *http.Request, v any) (*Response, error) {
-	token, err := c.auth.AccessToken(ctx)
-	if err != nil {
-		return nil, err
-	}
-	hr, err := c.send(ctx, req, token)
-	var pe *fault.PermanentError
-	if errors.As(err, &pe) && pe.Status == http.StatusUnauthorized {
-		if token, err = c.auth.Renew(ctx, token); err != nil {
-			return nil, err
-		}
-		hr, err = c.send(ctx, req, token)
-	}
+	hr, err := oauth.Send(ctx, c.auth, func(token secrets.Secret) (*httpx.Response, error) { return c.send(ctx, req, token) })
 	var resp *Response
 	if hr != nil {
 		resp = &Response{Response: hr}

@@ -1,7 +1,6 @@
 package xero
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/httpx"
+	"github.com/urakata/urakata/shared/oauth"
 	"github.com/urakata/urakata/shared/secrets"
 	"github.com/urakata/urakata/shared/store"
 )
@@ -107,19 +107,19 @@ func (s *tokenServer) sent(refresh string) int {
 // newSource builds a token source for conn against ts, with fast settle and resend waits.
 func newSource(t *testing.T, ts *tokenServer, tokens store.Tokens, refresh string) *TokenSource {
 	t.Helper()
-	src, err := NewTokenSource(TokenSourceConfig{
+	cfg := TokenSourceConfig{
 		Connection:  conn,
 		SecretName:  "XERO",
 		Credentials: Credentials{ClientID: secrets.New("cid"), ClientSecret: secrets.New("csecret"), RefreshToken: secrets.New(refresh)},
 		TokenURL:    ts.srv.URL,
 		Store:       tokens,
 		HTTP:        httpx.New(httpx.Policy{Name: "test oauth", RetryMax: -1}),
-	})
+	}.oauth()
+	cfg.Waits = oauth.Waits{Settle: []time.Duration{time.Millisecond, 2 * time.Millisecond}, Resend: []time.Duration{time.Millisecond, 2 * time.Millisecond, 3 * time.Millisecond}}
+	src, err := oauth.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	src.settle = []time.Duration{time.Millisecond, 2 * time.Millisecond}
-	src.resend = []time.Duration{time.Millisecond, 2 * time.Millisecond, 3 * time.Millisecond}
 	return src
 }
 
@@ -145,21 +145,6 @@ func TestTokenSource_firstUseRotatesAndStoresBeforeUse(t *testing.T) {
 	}
 }
 
-func TestTokenSource_refreshesAheadOfExpiry(t *testing.T) {
-	t.Parallel()
-	ts := newTokenServer(t, "refresh-7")
-	tokens := newMemTokens()
-	tokens.set(conn, store.Token{Access: secrets.New("old"), Refresh: secrets.New("refresh-7"), Expiry: time.Now().Add(4 * time.Minute), Version: 3})
-	src := newSource(t, ts, tokens, "rt-secret")
-	tok, err := src.AccessToken(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tok.Reveal() == "old" || tokens.get(conn).Version != 4 {
-		t.Fatalf("token %q version %d; want a refresh 4 minutes before expiry", tok.Reveal(), tokens.get(conn).Version)
-	}
-}
-
 // TestTokenSource_lostAnswerIsResentWithinGrace is Xero's grace period at work: the refresh
 // is granted but its answer lost, so the same refresh token is sent again, and Xero takes it.
 func TestTokenSource_lostAnswerIsResentWithinGrace(t *testing.T) {
@@ -177,28 +162,6 @@ func TestTokenSource_lostAnswerIsResentWithinGrace(t *testing.T) {
 	}
 	if tok.Reveal() != "access-3" || tokens.get(conn).Refresh.Reveal() != "refresh-3" {
 		t.Errorf("token %q, stored refresh %q; want the answered pair", tok.Reveal(), tokens.get(conn).Refresh.Reveal())
-	}
-}
-
-func TestTokenSource_answersLostTooOftenAreTransient(t *testing.T) {
-	t.Parallel()
-	ts := newTokenServer(t, "rt-0")
-	ts.lose = 10
-	tokens := newMemTokens()
-	src := newSource(t, ts, tokens, "rt-0")
-	_, err := src.AccessToken(t.Context())
-	if err == nil || fault.Classify(err) != fault.KindTransient {
-		t.Fatalf("err = %v; want a transient error", err)
-	}
-	if _, err := tokens.GetToken(t.Context(), conn); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("something was stored after no answer arrived: %v", err)
-	}
-	// The next attempt, later, spends the same refresh token: still within the grace period.
-	ts.mu.Lock()
-	ts.lose = 0
-	ts.mu.Unlock()
-	if _, err := src.AccessToken(t.Context()); err != nil {
-		t.Fatalf("the retry within the grace period failed: %v", err)
 	}
 }
 
@@ -250,32 +213,6 @@ func TestTokenSource_processDiedBeforeStoring(t *testing.T) {
 	}
 }
 
-// TestTokenSource_twoProcessesKeepOneChain: two processes read the same stored token and
-// both refresh; Xero's grace lets both succeed, the store's compare-and-swap keeps one
-// rotation, and the loser uses the winner's pair.
-func TestTokenSource_twoProcessesKeepOneChain(t *testing.T) {
-	t.Parallel()
-	ts := newTokenServer(t, "refresh-0")
-	tokens := newMemTokens()
-	tokens.set(conn, store.Token{Refresh: secrets.New("refresh-0"), Expiry: time.Now().Add(-time.Minute), Version: 1})
-	a := newSource(t, ts, tokens, "refresh-0")
-	b := newSource(t, ts, tokens, "refresh-0")
-	tokens.beforePut = func() {
-		// a has its answer; before it stores it, b refreshes and stores first.
-		if _, err := b.AccessToken(context.Background()); err != nil {
-			t.Errorf("b: %v", err)
-		}
-	}
-	tokA, err := a.AccessToken(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	stored := tokens.get(conn)
-	if stored.Version != 2 || tokA.Reveal() != stored.Access.Reveal() {
-		t.Fatalf("a uses %q, the store holds %q at version %d; want a to use the stored pair", tokA.Reveal(), stored.Access.Reveal(), stored.Version)
-	}
-}
-
 func TestTokenSource_invalidClient(t *testing.T) {
 	t.Parallel()
 	ts := newTokenServer(t, "rt-0")
@@ -292,42 +229,6 @@ func TestTokenSource_invalidClient(t *testing.T) {
 	}
 }
 
-func TestTokenSource_aNewSecretIsTriedOnceAfterARefusal(t *testing.T) {
-	t.Parallel()
-	ts := newTokenServer(t, "reauthorised")
-	tokens := newMemTokens()
-	tokens.set(conn, store.Token{Refresh: secrets.New("dead"), Expiry: time.Now().Add(-time.Minute), Version: 9})
-	src := newSource(t, ts, tokens, "reauthorised")
-	tok, err := src.AccessToken(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tok.Reveal() != "access-1" || tokens.get(conn).Version != 10 {
-		t.Fatalf("token %q, version %d; want the secret's new authorisation used and stored", tok.Reveal(), tokens.get(conn).Version)
-	}
-}
-
-func TestTokenSource_renew(t *testing.T) {
-	t.Parallel()
-	ts := newTokenServer(t, "refresh-0")
-	tokens := newMemTokens()
-	tokens.set(conn, store.Token{Access: secrets.New("revoked"), Refresh: secrets.New("refresh-0"), Expiry: time.Now().Add(time.Hour), Version: 1})
-	src := newSource(t, ts, tokens, "x")
-	tok, err := src.AccessToken(t.Context())
-	if err != nil || tok.Reveal() != "revoked" {
-		t.Fatalf("token %q, %v", tok.Reveal(), err)
-	}
-	renewed, err := src.Renew(t.Context(), tok)
-	if err != nil || renewed.Reveal() == "revoked" {
-		t.Fatalf("renewed %q, %v; want a new token", renewed.Reveal(), err)
-	}
-	// Someone else renewed already: a second Renew of the old token does not refresh again.
-	again, err := src.Renew(t.Context(), tok)
-	if err != nil || again.Reveal() != renewed.Reveal() || ts.issued != 1 {
-		t.Fatalf("second renew gave %q (issued %d), %v; want the first renewal's token", again.Reveal(), ts.issued, err)
-	}
-}
-
 func TestTokenSource_storeFailureIsReportedWithTheGraceInMind(t *testing.T) {
 	t.Parallel()
 	ts := newTokenServer(t, "rt-0")
@@ -337,18 +238,6 @@ func TestTokenSource_storeFailureIsReportedWithTheGraceInMind(t *testing.T) {
 	_, err := src.AccessToken(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), "30m") {
 		t.Fatalf("err = %v; want the store's error and the grace period", err)
-	}
-}
-
-func TestTokenSource_waitHonoursContext(t *testing.T) {
-	t.Parallel()
-	ts := newTokenServer(t, "rt-0")
-	src := newSource(t, ts, newMemTokens(), "rt-0")
-	src.lock <- struct{}{}
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	if _, err := src.AccessToken(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v; want context.Canceled", err)
 	}
 }
 

@@ -1,8 +1,8 @@
 // Package xero connects urakata to Xero (vendor "xero" in hub.yaml): a client in the
 // go-github shape (one Client, a service per API area, pagination on Response), OAuth2 with
-// rotating refresh tokens and Xero's grace period (auth.go), the per-tenant rate-limit
-// policy (limits.go), the capability adapters (connector.go and the files it names) and
-// webhook verification (webhook.go).
+// rotating refresh tokens and Xero's grace period (auth.go, on shared/oauth), the
+// per-tenant rate-limit policy (limits.go), the capability adapters (connector.go and the
+// files it names) and webhook verification (webhook.go).
 //
 // One connection is one organisation (tenant). Every accounting and payroll call carries
 // the xero-tenant-id header: settings.tenant_id, or the single organisation GET /Connections

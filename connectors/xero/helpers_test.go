@@ -132,9 +132,6 @@ func writeRaw(w http.ResponseWriter, status int, body string) {
 type memTokens struct {
 	mu     sync.Mutex
 	tokens map[string]store.Token
-	// beforePut, when set, runs once before the next PutToken: a test's way to let another
-	// process write in between.
-	beforePut func()
 	// failPut, when set, makes PutToken fail with it.
 	failPut error
 }
@@ -155,13 +152,8 @@ func (m *memTokens) GetToken(_ context.Context, connection string) (store.Token,
 
 func (m *memTokens) PutToken(_ context.Context, connection string, t store.Token, expect int64) (store.Token, error) {
 	m.mu.Lock()
-	hook := m.beforePut
-	m.beforePut = nil
 	fail := m.failPut
 	m.mu.Unlock()
-	if hook != nil {
-		hook()
-	}
 	if fail != nil {
 		return store.Token{}, fail
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/httpx"
+	"github.com/urakata/urakata/shared/oauth"
 	"github.com/urakata/urakata/shared/secrets"
 )
 
@@ -37,14 +38,9 @@ const (
 	userAgent     = "urakata"
 )
 
-// Authorizer gives each request its access token. *TokenSource is the real one.
-type Authorizer interface {
-	// AccessToken returns a token that is valid now, refreshing it if need be.
-	AccessToken(ctx context.Context) (secrets.Secret, error)
-	// Renew is called when Xero refused rejected (401): it returns a different token,
-	// refreshing unless someone already has.
-	Renew(ctx context.Context, rejected secrets.Secret) (secrets.Secret, error)
-}
+// Authorizer gives each request its access token. *TokenSource is the real one; a 401 is
+// renewed once (oauth.Send).
+type Authorizer = oauth.Authorizer
 
 // Client talks to Xero for one connection (one organisation). Its services share one
 // httpx.Client, so they share the connection's limiter, its five request slots and its
@@ -198,18 +194,7 @@ func (c *Client) Do(ctx context.Context, req *http.Request, v any) (*Response, e
 	if tenant := c.Tenant(); tenant != "" && tenanted(req.URL.Path) {
 		req.Header.Set(TenantHeader, tenant)
 	}
-	token, err := c.auth.AccessToken(ctx)
-	if err != nil {
-		return nil, err
-	}
-	hr, err := c.send(ctx, req, token)
-	var pe *fault.PermanentError
-	if errors.As(err, &pe) && pe.Status == http.StatusUnauthorized {
-		if token, err = c.auth.Renew(ctx, token); err != nil {
-			return nil, err
-		}
-		hr, err = c.send(ctx, req, token)
-	}
+	hr, err := oauth.Send(ctx, c.auth, func(token secrets.Secret) (*httpx.Response, error) { return c.send(ctx, req, token) })
 	var resp *Response
 	if hr != nil {
 		resp = &Response{Response: hr}
