@@ -139,18 +139,8 @@ func (s *Set) Close() error {
 func startFreeeHR(conn config.Connection, opts Options, statePath string) (running, error) {
 	companyID, _ := conn.Settings["company_id"].(int)
 	srv := freeetest.New(freeetest.Options{Seed: 1, CompanyID: companyID, Employees: opts.Employees, Year: opts.Year, Month: opts.Month})
-	if statePath != "" {
-		if f, err := os.Open(statePath); err == nil {
-			err = srv.LoadState(f)
-			_ = f.Close()
-			if err != nil {
-				return running{}, fmt.Errorf("%s: %w (remove it to start the sandbox afresh)", statePath, err)
-			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return running{}, err
-		}
-	}
-	if err := srv.Start(); err != nil {
+	stop, err := launch(srv, conn, opts, statePath)
+	if err != nil {
 		return running{}, err
 	}
 	cred, _ := json.Marshal(map[string]string{
@@ -160,16 +150,7 @@ func startFreeeHR(conn config.Connection, opts Options, statePath string) (runni
 		baseURL:  srv.BaseURL(),
 		settings: map[string]any{"token_url": srv.TokenURL()},
 		secret:   string(cred),
-		close: func() error {
-			srv.Close()
-			if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {
-				opts.Logger.Warn("sandbox saw requests or responses that break the vendor's API description", "connection", conn.Name, "violations", len(v), "first", v[0].String())
-			}
-			if statePath == "" {
-				return nil
-			}
-			return saveState(srv, statePath)
-		},
+		close:    stop,
 	}, nil
 }
 
@@ -178,34 +159,15 @@ func startFreeeHR(conn config.Connection, opts Options, statePath string) (runni
 // hours, so that a demo at 09:00 in Japan does not wait an hour.
 func startKingOfTime(conn config.Connection, opts Options, statePath string) (running, error) {
 	srv := kingoftimetest.New(kingoftimetest.Options{Seed: 1, Employees: opts.Employees, Year: opts.Year, Month: opts.Month, NoRestrictedHours: true})
-	if statePath != "" {
-		if f, err := os.Open(statePath); err == nil {
-			err = srv.LoadState(f)
-			_ = f.Close()
-			if err != nil {
-				return running{}, fmt.Errorf("%s: %w (remove it to start the sandbox afresh)", statePath, err)
-			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return running{}, err
-		}
-	}
-	if err := srv.Start(); err != nil {
+	stop, err := launch(srv, conn, opts, statePath)
+	if err != nil {
 		return running{}, err
 	}
 	return running{
 		baseURL:  srv.BaseURL(),
 		settings: map[string]any{"observe_restricted_hours": false, "requests_per_minute": 6000},
 		secret:   kingoftimetest.DefaultToken,
-		close: func() error {
-			srv.Close()
-			if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {
-				opts.Logger.Warn("sandbox saw requests or responses that break the vendor's API description", "connection", conn.Name, "violations", len(v), "first", v[0].String())
-			}
-			if statePath == "" {
-				return nil
-			}
-			return saveState(srv, statePath)
-		},
+		close:    stop,
 	}, nil
 }
 
@@ -213,34 +175,54 @@ func startKingOfTime(conn config.Connection, opts Options, statePath string) (ru
 // the other sandboxes, so a notice finds its employee by email).
 func startSlack(conn config.Connection, opts Options, statePath string) (running, error) {
 	srv := slacktest.New(slacktest.Options{Seed: 1, Employees: opts.Employees})
-	if statePath != "" {
-		if f, err := os.Open(statePath); err == nil {
-			err = srv.LoadState(f)
-			_ = f.Close()
-			if err != nil {
-				return running{}, fmt.Errorf("%s: %w (remove it to start the sandbox afresh)", statePath, err)
-			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return running{}, err
-		}
-	}
-	if err := srv.Start(); err != nil {
+	stop, err := launch(srv, conn, opts, statePath)
+	if err != nil {
 		return running{}, err
 	}
 	cred, _ := json.Marshal(map[string]string{"bot_token": slacktest.DefaultBotToken, "signing_secret": slacktest.DefaultSigningSecret})
 	return running{
 		baseURL: srv.BaseURL(),
 		secret:  string(cred),
-		close: func() error {
-			srv.Close()
-			if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {
-				opts.Logger.Warn("sandbox saw requests or responses that break the vendor's API description", "connection", conn.Name, "violations", len(v), "first", v[0].String())
+		close:   stop,
+	}, nil
+}
+
+// sandbox is what every vendor's sandbox server offers for `urakata dev` to run it.
+type sandbox[V fmt.Stringer] interface {
+	LoadState(r io.Reader) error
+	SaveState(w io.Writer) error
+	Start() error
+	Close()
+	Violations() []V
+}
+
+// launch loads srv's state from statePath when that file exists and starts srv. The func it
+// returns stops srv, warns of the API violations it saw and saves its state atomically;
+// statePath "" keeps no state.
+func launch[V fmt.Stringer](srv sandbox[V], conn config.Connection, opts Options, statePath string) (func() error, error) {
+	if statePath != "" {
+		if f, err := os.Open(statePath); err == nil {
+			err = srv.LoadState(f)
+			_ = f.Close()
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w (remove it to start the sandbox afresh)", statePath, err)
 			}
-			if statePath == "" {
-				return nil
-			}
-			return saveState(srv, statePath)
-		},
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	}
+	if err := srv.Start(); err != nil {
+		return nil, err
+	}
+	return func() error {
+		srv.Close()
+		if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {
+			opts.Logger.Warn("sandbox saw requests or responses that break the vendor's API description", "connection", conn.Name, "violations", len(v), "first", v[0].String())
+		}
+		if statePath == "" {
+			return nil
+		}
+		return saveState(srv, statePath)
 	}, nil
 }
 
@@ -269,18 +251,8 @@ func saveState(srv interface{ SaveState(io.Writer) error }, path string) error {
 // added to the sandbox without one (chatworktest.DefaultWebhookToken).
 func startChatwork(conn config.Connection, opts Options, statePath string) (running, error) {
 	srv := chatworktest.New(chatworktest.Options{Seed: 1, Employees: opts.Employees, RateLimit: 3000})
-	if statePath != "" {
-		if f, err := os.Open(statePath); err == nil {
-			err = srv.LoadState(f)
-			_ = f.Close()
-			if err != nil {
-				return running{}, fmt.Errorf("%s: %w (remove it to start the sandbox afresh)", statePath, err)
-			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return running{}, err
-		}
-	}
-	if err := srv.Start(); err != nil {
+	stop, err := launch(srv, conn, opts, statePath)
+	if err != nil {
 		return running{}, err
 	}
 	cred, _ := json.Marshal(map[string]string{"api_token": chatworktest.DefaultToken, "webhook_token": chatworktest.DefaultWebhookToken})
@@ -288,16 +260,7 @@ func startChatwork(conn config.Connection, opts Options, statePath string) (runn
 		baseURL:  srv.BaseURL(),
 		settings: map[string]any{"room_id": int(chatworktest.AllHandsRoomID), "requests_per_5min": 3000},
 		secret:   string(cred),
-		close: func() error {
-			srv.Close()
-			if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {
-				opts.Logger.Warn("sandbox saw requests or responses that break the vendor's API description", "connection", conn.Name, "violations", len(v), "first", v[0].String())
-			}
-			if statePath == "" {
-				return nil
-			}
-			return saveState(srv, statePath)
-		},
+		close:    stop,
 	}, nil
 }
 
@@ -308,18 +271,8 @@ func startFreeeAccounting(conn config.Connection, opts Options, statePath string
 	companyID, _ := conn.Settings["company_id"].(int)
 	srv := freeeaccountingtest.New(freeeaccountingtest.Options{Seed: 1, CompanyID: companyID,
 		Employees: min(opts.Employees, freeeaccountingtest.MaxEmployees), Year: opts.Year, Month: opts.Month})
-	if statePath != "" {
-		if f, err := os.Open(statePath); err == nil {
-			err = srv.LoadState(f)
-			_ = f.Close()
-			if err != nil {
-				return running{}, fmt.Errorf("%s: %w (remove it to start the sandbox afresh)", statePath, err)
-			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return running{}, err
-		}
-	}
-	if err := srv.Start(); err != nil {
+	stop, err := launch(srv, conn, opts, statePath)
+	if err != nil {
 		return running{}, err
 	}
 	cred, _ := json.Marshal(map[string]string{
@@ -330,16 +283,7 @@ func startFreeeAccounting(conn config.Connection, opts Options, statePath string
 		baseURL:  srv.BaseURL(),
 		settings: map[string]any{"token_url": srv.TokenURL()},
 		secret:   string(cred),
-		close: func() error {
-			srv.Close()
-			if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {
-				opts.Logger.Warn("sandbox saw requests or responses that break the vendor's API description", "connection", conn.Name, "violations", len(v), "first", v[0].String())
-			}
-			if statePath == "" {
-				return nil
-			}
-			return saveState(srv, statePath)
-		},
+		close:    stop,
 	}, nil
 }
 
@@ -350,18 +294,8 @@ func startFreeeAccounting(conn config.Connection, opts Options, statePath string
 func startXero(conn config.Connection, opts Options, statePath string) (running, error) {
 	srv := xerotest.New(xerotest.Options{Seed: 1, Employees: opts.Employees, Year: opts.Year, Month: opts.Month,
 		MinuteLimit: 6000, DayLimit: xerotest.NoLimit})
-	if statePath != "" {
-		if f, err := os.Open(statePath); err == nil {
-			err = srv.LoadState(f)
-			_ = f.Close()
-			if err != nil {
-				return running{}, fmt.Errorf("%s: %w (remove it to start the sandbox afresh)", statePath, err)
-			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return running{}, err
-		}
-	}
-	if err := srv.Start(); err != nil {
+	stop, err := launch(srv, conn, opts, statePath)
+	if err != nil {
 		return running{}, err
 	}
 	o, rates := srv.Options(), srv.EarningsRates()
@@ -376,16 +310,7 @@ func startXero(conn config.Connection, opts Options, statePath string) (running,
 			"holiday_earnings_rate_id": rates.Holiday, "late_night_earnings_rate_id": rates.LateNight,
 		},
 		secret: string(cred),
-		close: func() error {
-			srv.Close()
-			if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {
-				opts.Logger.Warn("sandbox saw requests or responses that break the vendor's API description", "connection", conn.Name, "violations", len(v), "first", v[0].String())
-			}
-			if statePath == "" {
-				return nil
-			}
-			return saveState(srv, statePath)
-		},
+		close:  stop,
 	}, nil
 }
 
@@ -396,18 +321,8 @@ func startGitHub(conn config.Connection, opts Options, statePath string) (runnin
 	owner, _ := conn.Settings["owner"].(string)
 	repo, _ := conn.Settings["repo"].(string)
 	srv := githubtest.New(githubtest.Options{Seed: 1, Employees: opts.Employees, Owner: owner, Repo: repo})
-	if statePath != "" {
-		if f, err := os.Open(statePath); err == nil {
-			err = srv.LoadState(f)
-			_ = f.Close()
-			if err != nil {
-				return running{}, fmt.Errorf("%s: %w (remove it to start the sandbox afresh)", statePath, err)
-			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return running{}, err
-		}
-	}
-	if err := srv.Start(); err != nil {
+	stop, err := launch(srv, conn, opts, statePath)
+	if err != nil {
 		return running{}, err
 	}
 	o := srv.Options()
@@ -416,15 +331,6 @@ func startGitHub(conn config.Connection, opts Options, statePath string) (runnin
 		baseURL:  srv.BaseURL(),
 		settings: map[string]any{"owner": o.Owner, "repo": o.Repo},
 		secret:   string(cred),
-		close: func() error {
-			srv.Close()
-			if v := srv.Violations(); len(v) > 0 && opts.Logger != nil {
-				opts.Logger.Warn("sandbox saw requests or responses that break the vendor's API description", "connection", conn.Name, "violations", len(v), "first", v[0].String())
-			}
-			if statePath == "" {
-				return nil
-			}
-			return saveState(srv, statePath)
-		},
+		close:    stop,
 	}, nil
 }

@@ -3,17 +3,16 @@ package chatworktest
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"net"
 	"net/http"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/urakata/urakata/connectors/freee/freeetest"
+	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 )
 
 // DefaultToken is the API token the sandbox accepts unless Options.Tokens says others.
@@ -108,8 +107,8 @@ type Server struct {
 	contract *contract
 	org      *org
 	mux      *http.ServeMux
-	closing  chan struct{}
-	once     sync.Once
+	loop     sandboxkit.Loopback
+	faults   *sandboxkit.Faults[FaultKind]
 	// hooks carries the asynchronous webhook deliveries, ended by Close.
 	hooks      context.Context
 	stopHooks  context.CancelFunc
@@ -127,13 +126,10 @@ type Server struct {
 	cursors    map[cursorKey]int
 	nextID     int64
 	windows    map[string]*window
-	faults     []*fault
 	webhooks   []WebhookSetting
 	deliveries []Delivery
 	requests   map[string]int
 	violations []Violation
-	srv        *http.Server
-	url        string
 }
 
 // cursorKey is where one token stands in one room's messages: GET messages is stateful
@@ -162,7 +158,7 @@ func New(opts Options) *Server {
 		opts:      opts,
 		contract:  c,
 		org:       newOrg(opts),
-		closing:   make(chan struct{}),
+		faults:    sandboxkit.NewFaults("chatworktest", faultNames),
 		hooks:     hooks,
 		stopHooks: stop,
 		tokens:    map[string]bool{},
@@ -192,29 +188,10 @@ func New(opts Options) *Server {
 }
 
 // Start listens on Options.Addr and serves in the background until Close.
-func (s *Server) Start() error {
-	if s.URL() != "" {
-		return errors.New("chatworktest: Start called twice")
-	}
-	ln, err := net.Listen("tcp", s.opts.Addr)
-	if err != nil {
-		return fmt.Errorf("chatworktest: listen on %s: %w", s.opts.Addr, err)
-	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.mu.Lock()
-	s.srv, s.url = srv, "http://"+ln.Addr().String()
-	s.mu.Unlock()
-	// Serve returns only when Close closes the listener.
-	go func() { _ = srv.Serve(ln) }()
-	return nil
-}
+func (s *Server) Start() error { return s.loop.Start("chatworktest", s.opts.Addr, s) }
 
 // URL is the sandbox's root, e.g. http://127.0.0.1:41234, once Start has run.
-func (s *Server) URL() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.url
-}
+func (s *Server) URL() string { return s.loop.URL() }
 
 // BaseURL is the API base a client is configured with (URL()+"/v2", as
 // https://api.chatwork.com/v2).
@@ -224,14 +201,10 @@ func (s *Server) BaseURL() string { return s.URL() + apiPrefix }
 // waits for the webhooks the API's posts set off (each bounded by the WebhookClient's
 // timeout).
 func (s *Server) Close() {
-	s.once.Do(func() { close(s.closing) })
 	s.mu.Lock()
-	srv := s.srv
 	s.closed = true
 	s.mu.Unlock()
-	if srv != nil {
-		_ = srv.Close()
-	}
+	s.loop.Close()
 	s.hooksGroup.Wait()
 	s.stopHooks()
 }
@@ -372,7 +345,7 @@ type call struct {
 func (s *Server) apiHandler(op *operation, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.count(op.ID)
-		if kind, ok := s.takeFault(op.ID, r); ok {
+		if kind, ok := s.faults.Take(op.ID, r, true); ok {
 			s.serveFault(w, r, kind)
 			return
 		}

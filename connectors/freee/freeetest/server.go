@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 	"github.com/urakata/urakata/shared/model"
 )
 
@@ -123,13 +123,13 @@ func (o Options) withDefaults() (Options, error) {
 // token endpoint at /public_api/token. Start it on loopback, or use it as an http.Handler
 // (httptest.NewServer(s)). It is safe for concurrent use.
 type Server struct {
-	opts    Options
-	spec    *apiSpec
-	co      *company
-	mux     *http.ServeMux
-	closing chan struct{}
-	once    sync.Once
-	reqSeq  atomic.Uint64
+	opts   Options
+	spec   *apiSpec
+	co     *company
+	mux    *http.ServeMux
+	loop   sandboxkit.Loopback
+	faults *sandboxkit.Faults[FaultKind]
+	reqSeq atomic.Uint64
 	// mutateResponse lets the package's tests break a response on purpose, to prove the
 	// response validator catches it.
 	mutateResponse func(op string, rep *reply)
@@ -137,14 +137,11 @@ type Server struct {
 	mu         sync.Mutex
 	tokens     tokens
 	rate       rateWindow
-	faults     []*fault
 	summaries  map[monthKey]Summary
 	puts       map[monthKey]int
 	overrides  map[dayKey]Day
 	requests   map[string]int
 	violations []Violation
-	srv        *http.Server
-	url        string
 }
 
 type monthKey struct {
@@ -167,7 +164,7 @@ func New(opts Options) *Server {
 		opts:      opts,
 		spec:      spec,
 		co:        newCompany(opts),
-		closing:   make(chan struct{}),
+		faults:    sandboxkit.NewFaults("freeetest", faultNames),
 		tokens:    newTokens(),
 		rate:      rateWindow{limit: opts.RateLimit},
 		summaries: map[monthKey]Summary{},
@@ -188,29 +185,10 @@ func New(opts Options) *Server {
 }
 
 // Start listens on Options.Addr and serves in the background until Close.
-func (s *Server) Start() error {
-	if s.URL() != "" {
-		return errors.New("freeetest: Start called twice")
-	}
-	ln, err := net.Listen("tcp", s.opts.Addr)
-	if err != nil {
-		return fmt.Errorf("freeetest: listen on %s: %w", s.opts.Addr, err)
-	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.mu.Lock()
-	s.srv, s.url = srv, "http://"+ln.Addr().String()
-	s.mu.Unlock()
-	// Serve returns only when Close closes the listener.
-	go func() { _ = srv.Serve(ln) }()
-	return nil
-}
+func (s *Server) Start() error { return s.loop.Start("freeetest", s.opts.Addr, s) }
 
 // URL is the sandbox's root, e.g. http://127.0.0.1:41234, once Start has run.
-func (s *Server) URL() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.url
-}
+func (s *Server) URL() string { return s.loop.URL() }
 
 // BaseURL is the HR API base a client is configured with (URL()+"/hr", as
 // https://api.freee.co.jp/hr).
@@ -220,15 +198,7 @@ func (s *Server) BaseURL() string { return s.URL() + apiPrefix }
 func (s *Server) TokenURL() string { return s.URL() + "/public_api/token" }
 
 // Close stops serving, drops open connections and releases requests held by FaultTimeout.
-func (s *Server) Close() {
-	s.once.Do(func() { close(s.closing) })
-	s.mu.Lock()
-	srv := s.srv
-	s.mu.Unlock()
-	if srv != nil {
-		_ = srv.Close()
-	}
-}
+func (s *Server) Close() { s.loop.Close() }
 
 // ServeHTTP serves the sandbox, for use with httptest or any other server.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
@@ -344,7 +314,7 @@ type handler func(s *Server, c *call) reply
 func (s *Server) apiHandler(rt *route, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.count(rt.op)
-		if kind, ok := s.takeFault(rt.op, r, true); ok {
+		if kind, ok := s.faults.Take(rt.op, r, true); ok {
 			s.serveFault(w, r, kind, true)
 			return
 		}
@@ -397,7 +367,7 @@ func (s *Server) serveAPI(r *http.Request, rt *route, h handler) reply {
 // or path.
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	s.count(OAuthOp)
-	if kind, ok := s.takeFault(OAuthOp, r, false); ok {
+	if kind, ok := s.faults.Take(OAuthOp, r, false); ok {
 		s.serveFault(w, r, kind, false)
 		return
 	}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 )
 
 // hourWindow is GitHub's primary limit: requests counted in a window of an hour that starts
@@ -125,7 +127,7 @@ func primaryLimited() reply {
 // secondaryLimited is GitHub's answer to a secondary limit: 403 with Retry-After.
 func secondaryLimited(wait time.Duration) reply {
 	rep := errorReply(http.StatusForbidden, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.", secondaryDocs)
-	rep.header = http.Header{"Retry-After": {strconv.Itoa(max(int((wait+time.Second-1)/time.Second), 1))}}
+	rep.header = http.Header{"Retry-After": {strconv.Itoa(sandboxkit.RetryAfterSeconds(wait))}}
 	return rep
 }
 

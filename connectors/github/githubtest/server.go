@@ -3,11 +3,9 @@ package githubtest
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,6 +14,8 @@ import (
 	"time"
 
 	gh "github.com/google/go-github/v60/github"
+
+	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 )
 
 // The sandbox's defaults.
@@ -115,8 +115,8 @@ type Server struct {
 	opts    Options
 	schemas *schemas
 	mux     *http.ServeMux
-	closing chan struct{}
-	once    sync.Once
+	loop    sandboxkit.Loopback
+	faults  *sandboxkit.Faults[FaultKind]
 	reqSeq  atomic.Uint64
 	// mutateResponse lets the package's tests break an answer on purpose, to prove the
 	// response checks catch it.
@@ -125,15 +125,12 @@ type Server struct {
 	mu             sync.Mutex
 	repos          map[string]*repository // by lower-case "owner/repo"
 	ids            idSeq
-	faults         []*fault
 	primary        hourWindow
 	writes         minuteWindow
 	secondaryUntil time.Time
 	requests       map[string]int
 	violations     []Violation
 	hookID         int64
-	srv            *http.Server
-	url            string
 }
 
 // New builds a sandbox from opts. It panics when testdata/github/ cannot be loaded: a
@@ -145,7 +142,7 @@ func New(opts Options) *Server {
 		panic(err)
 	}
 	s := &Server{
-		opts: opts, schemas: sch, closing: make(chan struct{}),
+		opts: opts, schemas: sch, faults: sandboxkit.NewFaults("githubtest", faultNames),
 		repos: map[string]*repository{}, requests: map[string]int{},
 		ids: idSeq{last: 10000}, hookID: 4242,
 		primary: hourWindow{limit: opts.RateLimit},
@@ -169,44 +166,17 @@ func New(opts Options) *Server {
 }
 
 // Start listens on Options.Addr and serves in the background until Close.
-func (s *Server) Start() error {
-	if s.URL() != "" {
-		return errors.New("githubtest: Start called twice")
-	}
-	ln, err := net.Listen("tcp", s.opts.Addr)
-	if err != nil {
-		return fmt.Errorf("githubtest: listen on %s: %w", s.opts.Addr, err)
-	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.mu.Lock()
-	s.srv, s.url = srv, "http://"+ln.Addr().String()
-	s.mu.Unlock()
-	// Serve returns only when Close closes the listener.
-	go func() { _ = srv.Serve(ln) }()
-	return nil
-}
+func (s *Server) Start() error { return s.loop.Start("githubtest", s.opts.Addr, s) }
 
 // URL is the sandbox's root, e.g. http://127.0.0.1:41234, once Start has run.
-func (s *Server) URL() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.url
-}
+func (s *Server) URL() string { return s.loop.URL() }
 
 // BaseURL is the API root a client is configured with (URL()+"/api/v3/", as on a GitHub
 // Enterprise Server).
 func (s *Server) BaseURL() string { return s.URL() + apiPrefix + "/" }
 
 // Close stops serving, drops open connections and releases requests held by FaultTimeout.
-func (s *Server) Close() {
-	s.once.Do(func() { close(s.closing) })
-	s.mu.Lock()
-	srv := s.srv
-	s.mu.Unlock()
-	if srv != nil {
-		_ = srv.Close()
-	}
-}
+func (s *Server) Close() { s.loop.Close() }
 
 // ServeHTTP serves the sandbox, for use with httptest or any other server.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
@@ -301,7 +271,7 @@ const maxBody = 1 << 20
 func (s *Server) apiHandler(op *operation, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.count(op.ID)
-		if kind, ok := s.takeFault(op.ID, r); ok {
+		if kind, ok := s.faults.Take(op.ID, r, true); ok {
 			s.serveFault(w, r, kind)
 			return
 		}

@@ -1,13 +1,10 @@
 package kingoftimetest
 
 import (
-	"fmt"
-	"net"
 	"net/http"
-	"path"
 	"strconv"
-	"strings"
-	"time"
+
+	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 )
 
 // FaultKind is a way the vendor (or the network to it) can fail, for Fail.
@@ -49,20 +46,7 @@ var faultNames = map[FaultKind]string{
 }
 
 // String names the fault, e.g. for subtest names.
-func (k FaultKind) String() string {
-	if name, ok := faultNames[k]; ok {
-		return name
-	}
-	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
-}
-
-// fault is an armed Fail call.
-type fault struct {
-	kind FaultKind
-	left int
-	// Either op (an operationId) or method+glob selects requests; none selects every call.
-	op, method, glob string
-}
+func (k FaultKind) String() string { return sandboxkit.KindName(faultNames, k) }
 
 // Fail makes the next n requests that match answer with the fault kind instead of being
 // served. With no match it applies to every request. A match is an operationId of the
@@ -70,66 +54,7 @@ type fault struct {
 // glob of the request path as the sandbox sees it, e.g. "GET /v1.0/daily-workings/*"; the
 // method may be left out or be "*". Faults fire in the order they were armed; a bad glob
 // panics.
-func (s *Server) Fail(kind FaultKind, n int, match ...string) {
-	if _, ok := faultNames[kind]; !ok {
-		panic(fmt.Sprintf("kingoftimetest: Fail: unknown %v", kind))
-	}
-	if n <= 0 {
-		return
-	}
-	f := &fault{kind: kind, left: n}
-	if len(match) > 0 {
-		m := strings.TrimSpace(strings.Join(match, " "))
-		method, glob, hasMethod := strings.Cut(m, " ")
-		switch {
-		case hasMethod:
-			f.method, f.glob = strings.ToUpper(method), strings.TrimSpace(glob)
-		case strings.HasPrefix(m, "/"):
-			f.glob = m
-		default:
-			f.op = m
-		}
-		if f.glob != "" {
-			if _, err := path.Match(f.glob, ""); err != nil {
-				panic(fmt.Sprintf("kingoftimetest: Fail: bad path glob %q: %v", f.glob, err))
-			}
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, f)
-}
-
-func (f *fault) matches(op string, r *http.Request) bool {
-	switch {
-	case f.op != "":
-		return f.op == op
-	case f.glob != "":
-		if f.method != "" && f.method != "*" && f.method != r.Method {
-			return false
-		}
-		ok, _ := path.Match(f.glob, r.URL.Path)
-		return ok
-	}
-	return true
-}
-
-// takeFault spends one armed fault that matches the request, if any.
-func (s *Server) takeFault(op string, r *http.Request) (FaultKind, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, f := range s.faults {
-		if !f.matches(op, r) {
-			continue
-		}
-		f.left--
-		if f.left <= 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-		}
-		return f.kind, true
-	}
-	return 0, false
-}
+func (s *Server) Fail(kind FaultKind, n int, match ...string) { s.faults.Arm(kind, n, match...) }
 
 // serveFault answers (or does not answer) as the fault says.
 func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, kind FaultKind) {
@@ -139,7 +64,7 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, kind FaultKi
 		rep = serverError()
 	case FaultRateLimited:
 		rep = errorCode(http.StatusTooManyRequests, CodeTooManyRequests, "Too Many Requests")
-		secs := max(int((s.opts.RetryAfter+time.Second-1)/time.Second), 1)
+		secs := sandboxkit.RetryAfterSeconds(s.opts.RetryAfter)
 		rep.header = http.Header{"Retry-After": {strconv.Itoa(secs)}}
 	case FaultThrottled:
 		rep = s.tooManyRequests()
@@ -150,35 +75,14 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, kind FaultKi
 	case FaultMalformedBody:
 		rep = reply{status: http.StatusOK, body: []byte(`[{"divisionCode":"1000","key":"8b6e`)}
 	case FaultConnectionReset:
-		resetConnection(w)
+		sandboxkit.ResetConnection(w)
 		return
 	case FaultTimeout:
-		timer := time.NewTimer(s.opts.HoldTimeout)
-		defer timer.Stop()
-		select {
-		case <-r.Context().Done():
+		if !s.loop.Hold(w, r, s.opts.HoldTimeout) {
 			return
-		case <-s.closing:
-			resetConnection(w)
-			return
-		case <-timer.C:
-			rep = errorList(http.StatusGatewayTimeout, CodeServerError, "kingoftimetest: the request was held until Options.HoldTimeout")
 		}
+		rep = errorList(http.StatusGatewayTimeout, CodeServerError, "kingoftimetest: the request was held until Options.HoldTimeout")
 	}
 	rep.unchecked = true
 	s.send(w, rep)
-}
-
-// resetConnection drops the client's connection without an HTTP response. Linger 0 makes
-// the close a TCP RST, which clients report as "connection reset by peer".
-func resetConnection(w http.ResponseWriter) {
-	conn, _, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		// Cannot hijack (HTTP/2, a recorder): the standard way to abort a response.
-		panic(http.ErrAbortHandler)
-	}
-	if tcp, ok := conn.(*net.TCPConn); ok {
-		_ = tcp.SetLinger(0)
-	}
-	_ = conn.Close()
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/model"
 )
@@ -154,8 +154,8 @@ type Server struct {
 	co      *company
 	windows []hub.Window
 	mux     *http.ServeMux
-	closing chan struct{}
-	once    sync.Once
+	loop    sandboxkit.Loopback
+	faults  *sandboxkit.Faults[FaultKind]
 	// mutateResponse lets the package's tests break a response on purpose, to prove the
 	// response validator catches it.
 	mutateResponse func(op string, rep *reply)
@@ -164,12 +164,9 @@ type Server struct {
 	tokens     map[string]bool // token → active
 	issued     int
 	throttle   rolling
-	faults     []*fault
 	overrides  map[dayKey]Day
 	requests   map[string]int
 	violations []Violation
-	srv        *http.Server
-	url        string
 }
 
 type dayKey struct {
@@ -193,7 +190,7 @@ func New(opts Options) *Server {
 		spec:      spec,
 		co:        newCompany(opts),
 		windows:   opts.Windows,
-		closing:   make(chan struct{}),
+		faults:    sandboxkit.NewFaults("kingoftimetest", faultNames),
 		tokens:    map[string]bool{},
 		throttle:  rolling{limit: opts.RateLimit, window: opts.RateWindow},
 		overrides: map[dayKey]Day{},
@@ -213,44 +210,17 @@ func New(opts Options) *Server {
 }
 
 // Start listens on Options.Addr and serves in the background until Close.
-func (s *Server) Start() error {
-	if s.URL() != "" {
-		return errors.New("kingoftimetest: Start called twice")
-	}
-	ln, err := net.Listen("tcp", s.opts.Addr)
-	if err != nil {
-		return fmt.Errorf("kingoftimetest: listen on %s: %w", s.opts.Addr, err)
-	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.mu.Lock()
-	s.srv, s.url = srv, "http://"+ln.Addr().String()
-	s.mu.Unlock()
-	// Serve returns only when Close closes the listener.
-	go func() { _ = srv.Serve(ln) }()
-	return nil
-}
+func (s *Server) Start() error { return s.loop.Start("kingoftimetest", s.opts.Addr, s) }
 
 // URL is the sandbox's root, e.g. http://127.0.0.1:41234, once Start has run.
-func (s *Server) URL() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.url
-}
+func (s *Server) URL() string { return s.loop.URL() }
 
 // BaseURL is the API base a client is configured with (URL()+"/v1.0", as
 // https://api.kingtime.jp/v1.0).
 func (s *Server) BaseURL() string { return s.URL() + apiPrefix }
 
 // Close stops serving, drops open connections and releases requests held by FaultTimeout.
-func (s *Server) Close() {
-	s.once.Do(func() { close(s.closing) })
-	s.mu.Lock()
-	srv := s.srv
-	s.mu.Unlock()
-	if srv != nil {
-		_ = srv.Close()
-	}
-}
+func (s *Server) Close() { s.loop.Close() }
 
 // ServeHTTP serves the sandbox, for use with httptest or any other server.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
@@ -365,7 +335,7 @@ type handler func(s *Server, c *call) reply
 func (s *Server) apiHandler(rt *route, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.count(rt.op)
-		if kind, ok := s.takeFault(rt.op, r); ok {
+		if kind, ok := s.faults.Take(rt.op, r, true); ok {
 			s.serveFault(w, r, kind)
 			return
 		}

@@ -2,11 +2,10 @@ package slacktest
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"slices"
-	"strconv"
-	"time"
+
+	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 )
 
 // FaultKind is a way Slack (or the network to it) can fail, for Fail.
@@ -49,12 +48,7 @@ var faultNames = map[FaultKind]string{
 }
 
 // String names the fault, e.g. for subtest names.
-func (k FaultKind) String() string {
-	if name, ok := faultNames[k]; ok {
-		return name
-	}
-	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
-}
+func (k FaultKind) String() string { return sandboxkit.KindName(faultNames, k) }
 
 // fault is an armed Fail call.
 type fault struct {
@@ -126,36 +120,15 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *fault) {
 	case FaultMalformedBody:
 		rep = reply{status: http.StatusOK, contentType: contentJSON, body: []byte(`{"ok":true,"members":[{"id":"U0`)}
 	case FaultConnectionReset:
-		resetConnection(w)
+		sandboxkit.ResetConnection(w)
 		return
 	case FaultTimeout:
-		timer := time.NewTimer(s.opts.HoldTimeout)
-		defer timer.Stop()
-		select {
-		case <-r.Context().Done():
+		if !s.loop.Hold(w, r, s.opts.HoldTimeout) {
 			return
-		case <-s.closing:
-			resetConnection(w)
-			return
-		case <-timer.C:
-			rep = reply{status: http.StatusGatewayTimeout, contentType: "text/plain; charset=utf-8",
-				body: []byte("slacktest: the request was held until Options.HoldTimeout")}
 		}
+		rep = reply{status: http.StatusGatewayTimeout, contentType: "text/plain; charset=utf-8",
+			body: []byte("slacktest: the request was held until Options.HoldTimeout")}
 	}
 	rep.unchecked = true
 	writeReply(w, rep)
-}
-
-// resetConnection drops the client's connection without an HTTP response. Linger 0 makes
-// the close a TCP RST, which clients report as "connection reset by peer".
-func resetConnection(w http.ResponseWriter) {
-	conn, _, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		// Cannot hijack (HTTP/2, a recorder): the standard way to abort a response.
-		panic(http.ErrAbortHandler)
-	}
-	if tcp, ok := conn.(*net.TCPConn); ok {
-		_ = tcp.SetLinger(0)
-	}
-	_ = conn.Close()
 }

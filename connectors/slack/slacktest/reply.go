@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 )
 
 // reply is a response the sandbox has decided on but not yet sent: it is validated against
@@ -50,7 +52,7 @@ func errReply(code string, messages ...string) reply {
 func tooManyRequests(wait time.Duration) reply {
 	rep := errReply("ratelimited")
 	rep.status = http.StatusTooManyRequests
-	secs := max(int((wait+time.Second-1)/time.Second), 1)
+	secs := sandboxkit.RetryAfterSeconds(wait)
 	rep.header = http.Header{"Retry-After": {strconv.Itoa(secs)}}
 	return rep
 }

@@ -3,12 +3,10 @@ package slacktest
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -17,6 +15,8 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 )
 
 // The credentials the sandbox's app has unless Options say others.
@@ -147,14 +147,13 @@ type Message struct {
 // it on loopback, or use it as an http.Handler (httptest.NewServer(s)). It is safe for
 // concurrent use.
 type Server struct {
-	opts    Options
-	spec    *apiSpec
-	events  *eventSchemas
-	ws      *workspace
-	mux     *http.ServeMux
-	sender  *http.Client
-	closing chan struct{}
-	once    sync.Once
+	opts   Options
+	spec   *apiSpec
+	events *eventSchemas
+	ws     *workspace
+	mux    *http.ServeMux
+	sender *http.Client
+	loop   sandboxkit.Loopback
 	// mutateResponse lets the package's tests break a response on purpose, to prove the
 	// response validator catches it.
 	mutateResponse func(method string, rep *reply)
@@ -170,8 +169,6 @@ type Server struct {
 	faults     []*fault
 	requests   map[string]int
 	violations []Violation
-	srv        *http.Server
-	url        string
 }
 
 // New builds a sandbox from opts. It panics when opts are out of range or the description
@@ -194,7 +191,6 @@ func New(opts Options) *Server {
 		spec:      spec,
 		events:    events,
 		ws:        newWorkspace(opts),
-		closing:   make(chan struct{}),
 		dms:       map[string]Channel{},
 		messages:  map[string][]Message{},
 		responses: map[string][]Message{},
@@ -217,44 +213,17 @@ func New(opts Options) *Server {
 }
 
 // Start listens on Options.Addr and serves in the background until Close.
-func (s *Server) Start() error {
-	if s.URL() != "" {
-		return errors.New("slacktest: Start called twice")
-	}
-	ln, err := net.Listen("tcp", s.opts.Addr)
-	if err != nil {
-		return fmt.Errorf("slacktest: listen on %s: %w", s.opts.Addr, err)
-	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.mu.Lock()
-	s.srv, s.url = srv, "http://"+ln.Addr().String()
-	s.mu.Unlock()
-	// Serve returns only when Close closes the listener.
-	go func() { _ = srv.Serve(ln) }()
-	return nil
-}
+func (s *Server) Start() error { return s.loop.Start("slacktest", s.opts.Addr, s) }
 
 // URL is the sandbox's root, e.g. http://127.0.0.1:41234, once Start has run.
-func (s *Server) URL() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.url
-}
+func (s *Server) URL() string { return s.loop.URL() }
 
 // BaseURL is the Web API base a client is configured with (URL()+"/api", as
 // https://slack.com/api).
 func (s *Server) BaseURL() string { return s.URL() + apiPrefix }
 
 // Close stops serving, drops open connections and releases requests held by FaultTimeout.
-func (s *Server) Close() {
-	s.once.Do(func() { close(s.closing) })
-	s.mu.Lock()
-	srv := s.srv
-	s.mu.Unlock()
-	if srv != nil {
-		_ = srv.Close()
-	}
-}
+func (s *Server) Close() { s.loop.Close() }
 
 // ServeHTTP serves the sandbox, for use with httptest or any other server.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 )
 
 // reply is a response the sandbox has decided on but not yet sent: it is validated against
@@ -121,7 +123,7 @@ func forbidden(detail string) reply {
 // tooManyRequests is Xero's 429: Retry-After and the limit that was hit.
 func tooManyRequests(limit string, retryAfter time.Duration) reply {
 	rep := problemReply(http.StatusTooManyRequests, "Too Many Requests", "rate limit exceeded: "+limit)
-	secs := max(int((retryAfter+time.Second-1)/time.Second), 1)
+	secs := sandboxkit.RetryAfterSeconds(retryAfter)
 	rep.header = http.Header{"Retry-After": {strconv.Itoa(secs)}, "X-Rate-Limit-Problem": {limit}}
 	return rep
 }

@@ -3,11 +3,9 @@ package xerotest
 import (
 	"bytes"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -15,6 +13,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 	"github.com/urakata/urakata/shared/model"
 )
 
@@ -135,13 +134,13 @@ func (o Options) withDefaults() (Options, error) {
 // at /connect/token (identity.xero.com's, on the same host here). Start it on loopback, or
 // use it as an http.Handler. It is safe for concurrent use.
 type Server struct {
-	opts    Options
-	specs   *apiSpecs
-	co      *company
-	mux     *http.ServeMux
-	closing chan struct{}
-	once    sync.Once
-	reqSeq  atomic.Uint64
+	opts   Options
+	specs  *apiSpecs
+	co     *company
+	mux    *http.ServeMux
+	loop   sandboxkit.Loopback
+	faults *sandboxkit.Faults[FaultKind]
+	reqSeq atomic.Uint64
 	// mutateResponse lets the package's tests break a response on purpose, to prove the
 	// response validator catches it.
 	mutateResponse func(op string, rep *reply)
@@ -154,14 +153,11 @@ type Server struct {
 	tokens     tokens
 	limits     map[string]*tenantLimits
 	appMinute  window
-	faults     []*fault
 	journals   []*ManualJournal
 	timesheets []*Timesheet
 	idem       map[string]*idemRecord
 	requests   map[string]int
 	violations []Violation
-	srv        *http.Server
-	url        string
 }
 
 // New builds a sandbox from opts. It panics when opts are out of range or the descriptions
@@ -179,7 +175,7 @@ func New(opts Options) *Server {
 		opts:      opts,
 		specs:     specs,
 		co:        newCompany(opts),
-		closing:   make(chan struct{}),
+		faults:    sandboxkit.NewFaults("xerotest", faultNames),
 		tokens:    newTokens(),
 		limits:    map[string]*tenantLimits{},
 		appMinute: window{limit: opts.AppMinuteLimit},
@@ -208,29 +204,10 @@ func New(opts Options) *Server {
 }
 
 // Start listens on Options.Addr and serves in the background until Close.
-func (s *Server) Start() error {
-	if s.URL() != "" {
-		return errors.New("xerotest: Start called twice")
-	}
-	ln, err := net.Listen("tcp", s.opts.Addr)
-	if err != nil {
-		return fmt.Errorf("xerotest: listen on %s: %w", s.opts.Addr, err)
-	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.mu.Lock()
-	s.srv, s.url = srv, "http://"+ln.Addr().String()
-	s.mu.Unlock()
-	// Serve returns only when Close closes the listener.
-	go func() { _ = srv.Serve(ln) }()
-	return nil
-}
+func (s *Server) Start() error { return s.loop.Start("xerotest", s.opts.Addr, s) }
 
 // URL is the sandbox's root, e.g. http://127.0.0.1:41234, once Start has run.
-func (s *Server) URL() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.url
-}
+func (s *Server) URL() string { return s.loop.URL() }
 
 // BaseURL is the host a client is configured with (as https://api.xero.com).
 func (s *Server) BaseURL() string { return s.URL() }
@@ -239,15 +216,7 @@ func (s *Server) BaseURL() string { return s.URL() }
 func (s *Server) TokenURL() string { return s.URL() + "/connect/token" }
 
 // Close stops serving, drops open connections and releases requests held by FaultTimeout.
-func (s *Server) Close() {
-	s.once.Do(func() { close(s.closing) })
-	s.mu.Lock()
-	srv := s.srv
-	s.mu.Unlock()
-	if srv != nil {
-		_ = srv.Close()
-	}
-}
+func (s *Server) Close() { s.loop.Close() }
 
 // ServeHTTP serves the sandbox, for use with httptest or any other server.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
@@ -323,11 +292,11 @@ type handler func(s *Server, c *call) reply
 func (s *Server) apiHandler(rt *route, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.count(rt.op)
-		kind, ok := s.takeFault(rt.op, r, true)
+		kind, ok := s.faults.Take(rt.op, r, true)
 		switch {
 		case ok && kind == FaultLostAnswer:
 			s.serveAPI(r, rt, h)
-			resetConnection(w)
+			sandboxkit.ResetConnection(w)
 		case ok:
 			s.serveFault(w, r, kind)
 		default:
@@ -422,11 +391,11 @@ func (s *Server) respond(r *http.Request, rt *route, in *openapi3filter.RequestV
 // or path.
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	s.count(OAuthOp)
-	kind, ok := s.takeFault(OAuthOp, r, false)
+	kind, ok := s.faults.Take(OAuthOp, r, false)
 	switch {
 	case ok && kind == FaultLostAnswer:
 		s.token(r)
-		resetConnection(w)
+		sandboxkit.ResetConnection(w)
 	case ok:
 		s.serveFault(w, r, kind)
 	default:
