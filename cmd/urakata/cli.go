@@ -33,6 +33,7 @@ func commands() []command {
 		{"validate", "", "check hub.yaml; exit 2 with file:line and the field when it is wrong", cmdValidate},
 		{"dlq", "list | replay (--all | ID...)", "list or replay dead letters (replay goes through the ledger: no double writes)", cmdDLQ},
 		{"schema", "", "print the JSON Schema of hub.yaml for editors", cmdSchema},
+		{"faq", `ask "QUESTION" [--kb DIR]`, "answer from the FAQ knowledge base (--kb default testdata/faq); exit 1 when it declines", cmdFAQ},
 	}
 }
 
