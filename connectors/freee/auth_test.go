@@ -16,6 +16,7 @@ import (
 	"github.com/urakata/urakata/shared/oauth"
 	"github.com/urakata/urakata/shared/secrets"
 	"github.com/urakata/urakata/shared/store"
+	"github.com/urakata/urakata/shared/store/storetest"
 )
 
 const conn = "freee-hr"
@@ -120,14 +121,14 @@ func newSourceFrom(t *testing.T, cfg TokenSourceConfig) *TokenSource {
 func TestTokenSource_firstUse(t *testing.T) {
 	t.Parallel()
 	srv := newTokenServer(t, "refresh-0")
-	st := newMemTokens()
+	st := &storetest.MemoryTokens{}
 	ts := newSource(t, srv, st, "refresh-0")
 
 	tok, err := ts.AccessToken(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	stored := st.get(conn)
+	stored := st.Stored(conn)
 	if tok.Reveal() != "access-1" || stored.Access.Reveal() != "access-1" || stored.Refresh.Reveal() != "refresh-1" || stored.Version != 1 {
 		t.Errorf("got %q, stored %q/%q v%d; want the secret's refresh token spent and the new pair stored",
 			tok.Reveal(), stored.Access.Reveal(), stored.Refresh.Reveal(), stored.Version)
@@ -146,8 +147,8 @@ func TestTokenSource_invalidGrant(t *testing.T) {
 	t.Run("a refused refresh token asks for a reconnect, naming the secret", func(t *testing.T) {
 		t.Parallel()
 		srv := newTokenServer(t) // nothing is valid: the grant was revoked
-		st := newMemTokens()
-		st.set(conn, store.Token{Access: secrets.New("access-dead"), Refresh: secrets.New("refresh-dead"), Expiry: time.Now().Add(-time.Hour), Version: 5})
+		st := &storetest.MemoryTokens{}
+		st.Set(conn, store.Token{Access: secrets.New("access-dead"), Refresh: secrets.New("refresh-dead"), Expiry: time.Now().Add(-time.Hour), Version: 5})
 		logs := &strings.Builder{}
 		cfg := sourceConfig(srv, st, "refresh-dead")
 		cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -175,7 +176,7 @@ func TestTokenSource_invalidGrant(t *testing.T) {
 	t.Run("wrong app credentials say which secret to check", func(t *testing.T) {
 		t.Parallel()
 		srv := newTokenServer(t, "refresh-0")
-		cfg := sourceConfig(srv, newMemTokens(), "refresh-0")
+		cfg := sourceConfig(srv, &storetest.MemoryTokens{}, "refresh-0")
 		cfg.Credentials.ClientSecret = secrets.New("wrong-secret")
 		ts, err := NewTokenSource(cfg)
 		if err != nil {
@@ -191,8 +192,8 @@ func TestTokenSource_invalidGrant(t *testing.T) {
 func TestTokenSource_renewAfter401(t *testing.T) {
 	t.Parallel()
 	srv := newTokenServer(t, "refresh-stored")
-	st := newMemTokens()
-	st.set(conn, store.Token{Access: secrets.New("access-revoked"), Refresh: secrets.New("refresh-stored"), Expiry: time.Now().Add(time.Hour), Version: 1})
+	st := &storetest.MemoryTokens{}
+	st.Set(conn, store.Token{Access: secrets.New("access-revoked"), Refresh: secrets.New("refresh-stored"), Expiry: time.Now().Add(time.Hour), Version: 1})
 	ts := newSource(t, srv, st, "refresh-0")
 
 	var mu sync.Mutex

@@ -20,6 +20,7 @@ import (
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/model"
 	"github.com/urakata/urakata/shared/secrets"
+	"github.com/urakata/urakata/shared/store/storetest"
 )
 
 // connName is deliberately not the vendor name: ids are keyed by connection.
@@ -53,7 +54,7 @@ func setupHR(t *testing.T) (*HR, *http.ServeMux) {
 		BaseURL:    srv.URL + "/hr",
 		Settings:   map[string]any{"company_id": 1234, "token_url": srv.URL + "/public_api/token", "requests_per_hour": 3600000},
 		Secret:     secrets.New(`{"client_id":"cid","client_secret":"cs","refresh_token":"rt-0"}`),
-		Tokens:     newMemTokens(),
+		Tokens:     &storetest.MemoryTokens{},
 		Zone:       jst,
 	})
 	if err != nil {
@@ -106,7 +107,7 @@ func TestNew(t *testing.T) {
 			Connection: connName,
 			Settings:   map[string]any{"company_id": 1234},
 			Secret:     secrets.New(`{"client_id":"cid","client_secret":"cs","refresh_token":"rt-0"}`),
-			Tokens:     newMemTokens(),
+			Tokens:     &storetest.MemoryTokens{},
 		}
 	}
 	v, err := Connector.New(t.Context(), good())

@@ -8,6 +8,7 @@ import (
 
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/secrets"
+	"github.com/urakata/urakata/shared/store/storetest"
 )
 
 // webhookHR builds a connection of company 1234 whose secret holds the given extra JSON
@@ -19,7 +20,7 @@ func webhookHR(t *testing.T, extra string) *HR {
 		BaseURL:    "http://127.0.0.1:9/hr",
 		Settings:   map[string]any{"company_id": 1234},
 		Secret:     secrets.New(`{"client_id":"cid","client_secret":"cs","refresh_token":"rt-0"` + extra + `}`),
-		Tokens:     newMemTokens(),
+		Tokens:     &storetest.MemoryTokens{},
 		Zone:       jst,
 	})
 	if err != nil {
@@ -117,7 +118,7 @@ func TestAWebhookTokenThatIsNotAStringIsRefusedAtStart(t *testing.T) {
 	_, err := Connector.New(t.Context(), hub.Env{
 		Connection: connName, Settings: map[string]any{"company_id": 1234},
 		Secret: secrets.New(`{"client_id":"cid","client_secret":"cs","refresh_token":"rt-0","webhook_token":12}`),
-		Tokens: newMemTokens(),
+		Tokens: &storetest.MemoryTokens{},
 	})
 	if err == nil || !strings.Contains(err.Error(), "webhook_token") {
 		t.Fatalf("err = %v; want it to name webhook_token", err)

@@ -10,6 +10,7 @@ import (
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/hub"
+	"github.com/urakata/urakata/shared/store/storetest"
 )
 
 func TestConnectorIsRegisteredWithItsCapabilitiesAndSecrets(t *testing.T) {
@@ -68,7 +69,7 @@ func TestNewRefusesBadSettings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			_, err := freeeaccounting.Connector.New(t.Context(), hub.Env{Connection: "freee-acc", Settings: tc.settings,
-				Secret: secretsOf(tc.secret), Tokens: newMemTokens()})
+				Secret: secretsOf(tc.secret), Tokens: &storetest.MemoryTokens{}})
 			if fault.Classify(err) != fault.KindPermanent || !strings.Contains(err.Error(), tc.says) {
 				t.Errorf("err = %v; want Permanent naming %s", err, tc.says)
 			}
@@ -89,7 +90,7 @@ func TestNewRefusesBadSettings(t *testing.T) {
 func TestTokenConnectionSharesTheRotatingTokens(t *testing.T) {
 	t.Parallel()
 	srv := sandbox(t, freeeaccountingtest.Options{})
-	tokens := newMemTokens()
+	tokens := &storetest.MemoryTokens{}
 	secret := secretsOf(`{"client_id":"` + freeeaccountingtest.DefaultClientID + `","client_secret":"` + freeeaccountingtest.DefaultClientSecret +
 		`","refresh_token":"` + freeeaccountingtest.DefaultRefreshToken + `"}`)
 	v, err := freeeaccounting.Connector.New(t.Context(), hub.Env{Connection: "freee-acc", BaseURL: srv.BaseURL(), Secret: secret, Tokens: tokens,
@@ -129,7 +130,7 @@ func TestARefusedRefreshTokenNamesTheConnectionToReconnect(t *testing.T) {
 	srv := sandbox(t, freeeaccountingtest.Options{})
 	secret := secretsOf(`{"client_id":"` + freeeaccountingtest.DefaultClientID + `","client_secret":"` + freeeaccountingtest.DefaultClientSecret +
 		`","refresh_token":"revoked-refresh-token"}`)
-	v, err := freeeaccounting.Connector.New(t.Context(), hub.Env{Connection: "freee-acc", BaseURL: srv.BaseURL(), Secret: secret, Tokens: newMemTokens(),
+	v, err := freeeaccounting.Connector.New(t.Context(), hub.Env{Connection: "freee-acc", BaseURL: srv.BaseURL(), Secret: secret, Tokens: &storetest.MemoryTokens{},
 		Settings: map[string]any{"company_id": 1, "token_url": srv.TokenURL()}})
 	if err != nil {
 		t.Fatal(err)

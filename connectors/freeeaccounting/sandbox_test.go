@@ -1,12 +1,10 @@
 package freeeaccounting_test
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,7 +14,7 @@ import (
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/model"
 	"github.com/urakata/urakata/shared/secrets"
-	"github.com/urakata/urakata/shared/store"
+	"github.com/urakata/urakata/shared/store/storetest"
 )
 
 var jst = time.FixedZone("JST", 9*60*60)
@@ -61,7 +59,7 @@ func connect(t *testing.T, srv *freeeaccountingtest.Server, settings map[string]
 		// Each connection gets its own grant: refresh tokens are single-use.
 		Secret: secrets.New(`{"client_id":"` + freeeaccountingtest.DefaultClientID + `","client_secret":"` + freeeaccountingtest.DefaultClientSecret +
 			`","refresh_token":"` + srv.IssueToken().RefreshToken + `","webhook_token":"` + freeeaccountingtest.DefaultWebhookToken + `"}`),
-		Tokens: newMemTokens(),
+		Tokens: &storetest.MemoryTokens{},
 		Zone:   jst,
 	})
 	if err != nil {
@@ -125,37 +123,6 @@ func TestApprovedExpensesFromTheDemoCompany(t *testing.T) {
 	if takeAway.TaxRate != 8 || takeAway.TaxAmount != model.Yen(240) {
 		t.Errorf("take-away = %+v; want 8 %% with 240 yen of tax", takeAway)
 	}
-}
-
-// memTokens is an in-memory store.Tokens with the adapters' compare-and-swap.
-type memTokens struct {
-	mu     sync.Mutex
-	tokens map[string]store.Token
-}
-
-var _ store.Tokens = (*memTokens)(nil)
-
-func newMemTokens() *memTokens { return &memTokens{tokens: map[string]store.Token{}} }
-
-func (m *memTokens) GetToken(_ context.Context, connection string) (store.Token, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	t, ok := m.tokens[connection]
-	if !ok {
-		return store.Token{}, store.ErrNotFound
-	}
-	return t, nil
-}
-
-func (m *memTokens) PutToken(_ context.Context, connection string, t store.Token, expect int64) (store.Token, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.tokens[connection].Version != expect {
-		return store.Token{}, store.ErrConflict
-	}
-	t.Version = expect + 1
-	m.tokens[connection] = t
-	return t, nil
 }
 
 func errorAs(err error, target any) bool { return errors.As(err, target) }

@@ -15,6 +15,7 @@ import (
 	"github.com/urakata/urakata/shared/queue"
 	"github.com/urakata/urakata/shared/queue/sqlitequeue"
 	"github.com/urakata/urakata/shared/sqlitedb"
+	"github.com/urakata/urakata/shared/store/storetest"
 )
 
 const approvedNotice = `{"id":"6c0a4b2e-0d2f-4a53-9e0c-5f1d2a3b4c5d","application_id":4242,"resource":"accounting:expense_application","action":"approved","created_at":"2026-10-07T15:00:01+09:00","expense_application":{"id":1001,"company_id":1,"status":"approved","applicant_id":50001}}`
@@ -90,7 +91,7 @@ func TestVerifyWebhookWithoutAWebhookTokenRefusesEverything(t *testing.T) {
 	t.Parallel()
 	v, err := freeeaccounting.Connector.New(t.Context(), hub.Env{
 		Connection: "freee-acc", Settings: map[string]any{"company_id": 1},
-		Secret: secretsOf(`{"client_id":"c","client_secret":"s","refresh_token":"r"}`), Tokens: newMemTokens(),
+		Secret: secretsOf(`{"client_id":"c","client_secret":"s","refresh_token":"r"}`), Tokens: &storetest.MemoryTokens{},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +238,7 @@ func TestAReplayedNotificationNamesTheSameRun(t *testing.T) {
 // it enqueues: the token check and reading the event.
 func BenchmarkVerifyWebhook(b *testing.B) {
 	v, err := freeeaccounting.Connector.New(b.Context(), hub.Env{Connection: "freee-acc", Settings: map[string]any{"company_id": 1},
-		Secret: secretsOf(`{"client_id":"c","client_secret":"s","refresh_token":"r","webhook_token":"tok"}`), Tokens: newMemTokens()})
+		Secret: secretsOf(`{"client_id":"c","client_secret":"s","refresh_token":"r","webhook_token":"tok"}`), Tokens: &storetest.MemoryTokens{}})
 	if err != nil {
 		b.Fatal(err)
 	}

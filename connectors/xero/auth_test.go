@@ -1,6 +1,7 @@
 package xero
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/urakata/urakata/shared/oauth"
 	"github.com/urakata/urakata/shared/secrets"
 	"github.com/urakata/urakata/shared/store"
+	"github.com/urakata/urakata/shared/store/storetest"
 )
 
 const conn = "xero"
@@ -126,13 +128,13 @@ func newSource(t *testing.T, ts *tokenServer, tokens store.Tokens, refresh strin
 func TestTokenSource_firstUseRotatesAndStoresBeforeUse(t *testing.T) {
 	t.Parallel()
 	ts := newTokenServer(t, "rt-0")
-	tokens := newMemTokens()
+	tokens := &storetest.MemoryTokens{}
 	src := newSource(t, ts, tokens, "rt-0")
 	tok, err := src.AccessToken(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	stored := tokens.get(conn)
+	stored := tokens.Stored(conn)
 	if tok.Reveal() != "access-1" || stored.Access.Reveal() != "access-1" || stored.Refresh.Reveal() != "refresh-1" || stored.Version != 1 {
 		t.Fatalf("token %q, stored %+v; want the first rotation stored as version 1", tok.Reveal(), stored)
 	}
@@ -151,7 +153,7 @@ func TestTokenSource_lostAnswerIsResentWithinGrace(t *testing.T) {
 	t.Parallel()
 	ts := newTokenServer(t, "rt-0")
 	ts.lose = 2
-	tokens := newMemTokens()
+	tokens := &storetest.MemoryTokens{}
 	src := newSource(t, ts, tokens, "rt-0")
 	tok, err := src.AccessToken(t.Context())
 	if err != nil {
@@ -160,8 +162,8 @@ func TestTokenSource_lostAnswerIsResentWithinGrace(t *testing.T) {
 	if ts.sent("rt-0") != 3 {
 		t.Errorf("rt-0 sent %d times; want three: twice lost, once answered", ts.sent("rt-0"))
 	}
-	if tok.Reveal() != "access-3" || tokens.get(conn).Refresh.Reveal() != "refresh-3" {
-		t.Errorf("token %q, stored refresh %q; want the answered pair", tok.Reveal(), tokens.get(conn).Refresh.Reveal())
+	if tok.Reveal() != "access-3" || tokens.Stored(conn).Refresh.Reveal() != "refresh-3" {
+		t.Errorf("token %q, stored refresh %q; want the answered pair", tok.Reveal(), tokens.Stored(conn).Refresh.Reveal())
 	}
 }
 
@@ -184,13 +186,13 @@ func TestTokenSource_processDiedBeforeStoring(t *testing.T) {
 			clock := time.Now()
 			ts.now = func() time.Time { return clock }
 			ts.usedAt["refresh-0"] = clock.Add(-tc.after)
-			tokens := newMemTokens()
-			tokens.set(conn, store.Token{Access: secrets.New("expired"), Refresh: secrets.New("refresh-0"), Expiry: clock.Add(-time.Minute), Version: 5})
+			tokens := &storetest.MemoryTokens{}
+			tokens.Set(conn, store.Token{Access: secrets.New("expired"), Refresh: secrets.New("refresh-0"), Expiry: clock.Add(-time.Minute), Version: 5})
 			src := newSource(t, ts, tokens, "refresh-0")
 			_, err := src.AccessToken(t.Context())
 			if !tc.reconnect {
-				if err != nil || tokens.get(conn).Version != 6 {
-					t.Fatalf("err %v, version %d; want a rotation stored", err, tokens.get(conn).Version)
+				if err != nil || tokens.Stored(conn).Version != 6 {
+					t.Fatalf("err %v, version %d; want a rotation stored", err, tokens.Stored(conn).Version)
 				}
 				return
 			}
@@ -216,7 +218,7 @@ func TestTokenSource_processDiedBeforeStoring(t *testing.T) {
 func TestTokenSource_invalidClient(t *testing.T) {
 	t.Parallel()
 	ts := newTokenServer(t, "rt-0")
-	tokens := newMemTokens()
+	tokens := &storetest.MemoryTokens{}
 	src, err := NewTokenSource(TokenSourceConfig{Connection: conn, SecretName: "XERO", TokenURL: ts.srv.URL, Store: tokens,
 		Credentials: Credentials{ClientID: secrets.New("cid"), ClientSecret: secrets.New("wrong"), RefreshToken: secrets.New("rt-0")}})
 	if err != nil {
@@ -229,11 +231,20 @@ func TestTokenSource_invalidClient(t *testing.T) {
 	}
 }
 
+// failingTokens is a token store whose every put fails with err.
+type failingTokens struct {
+	storetest.MemoryTokens
+	err error
+}
+
+func (f *failingTokens) PutToken(context.Context, string, store.Token, int64) (store.Token, error) {
+	return store.Token{}, f.err
+}
+
 func TestTokenSource_storeFailureIsReportedWithTheGraceInMind(t *testing.T) {
 	t.Parallel()
 	ts := newTokenServer(t, "rt-0")
-	tokens := newMemTokens()
-	tokens.failPut = errors.New("disk full")
+	tokens := &failingTokens{err: errors.New("disk full")}
 	src := newSource(t, ts, tokens, "rt-0")
 	_, err := src.AccessToken(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), "30m") {
@@ -266,7 +277,7 @@ func TestParseCredentials(t *testing.T) {
 
 func TestNewTokenSource_needsAConnectionAndAStore(t *testing.T) {
 	t.Parallel()
-	if _, err := NewTokenSource(TokenSourceConfig{Store: newMemTokens()}); err == nil {
+	if _, err := NewTokenSource(TokenSourceConfig{Store: &storetest.MemoryTokens{}}); err == nil {
 		t.Error("no connection name gave no error")
 	}
 	if _, err := NewTokenSource(TokenSourceConfig{Connection: conn}); err == nil {

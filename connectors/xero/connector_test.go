@@ -18,6 +18,7 @@ import (
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/model"
 	"github.com/urakata/urakata/shared/secrets"
+	"github.com/urakata/urakata/shared/store/storetest"
 )
 
 // october2026 is the demo month of the sandbox tests: a closed month, paid monthly.
@@ -55,7 +56,7 @@ func sandbox(t *testing.T, opts xerotest.Options, settings map[string]any) (*xer
 	}
 	o := srv.Options()
 	secret, _ := json.Marshal(map[string]string{"client_id": o.ClientID, "client_secret": o.ClientSecret, "refresh_token": o.RefreshToken, "webhook_key": o.WebhookKey})
-	v, err := Connector.New(t.Context(), hub.Env{Connection: conn, BaseURL: srv.BaseURL(), Settings: s, Secret: secrets.New(string(secret)), SecretName: "XERO", Tokens: newMemTokens()})
+	v, err := Connector.New(t.Context(), hub.Env{Connection: conn, BaseURL: srv.BaseURL(), Settings: s, Secret: secrets.New(string(secret)), SecretName: "XERO", Tokens: &storetest.MemoryTokens{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +115,7 @@ func TestNew_refusesBadSettings(t *testing.T) {
 			t.Parallel()
 			env := hub.Env{Connection: conn, Settings: tc.settings, Secret: secrets.New(tc.secret)}
 			if tc.tokens {
-				env.Tokens = newMemTokens()
+				env.Tokens = &storetest.MemoryTokens{}
 			}
 			_, err := New(t.Context(), env)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -7,14 +7,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/urakata/urakata/shared/httpx"
 	"github.com/urakata/urakata/shared/secrets"
-	"github.com/urakata/urakata/shared/store"
 )
 
 // baseURLPath is a non-empty path the API host is mounted under, so that a request built
@@ -126,55 +124,4 @@ func writeRaw(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(body))
-}
-
-// memTokens is an in-memory store.Tokens with the adapters' compare-and-swap.
-type memTokens struct {
-	mu     sync.Mutex
-	tokens map[string]store.Token
-	// failPut, when set, makes PutToken fail with it.
-	failPut error
-}
-
-var _ store.Tokens = (*memTokens)(nil)
-
-func newMemTokens() *memTokens { return &memTokens{tokens: map[string]store.Token{}} }
-
-func (m *memTokens) GetToken(_ context.Context, connection string) (store.Token, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	t, ok := m.tokens[connection]
-	if !ok {
-		return store.Token{}, store.ErrNotFound
-	}
-	return t, nil
-}
-
-func (m *memTokens) PutToken(_ context.Context, connection string, t store.Token, expect int64) (store.Token, error) {
-	m.mu.Lock()
-	fail := m.failPut
-	m.mu.Unlock()
-	if fail != nil {
-		return store.Token{}, fail
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.tokens[connection].Version != expect {
-		return store.Token{}, store.ErrConflict
-	}
-	t.Version = expect + 1
-	m.tokens[connection] = t
-	return t, nil
-}
-
-func (m *memTokens) get(connection string) store.Token {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.tokens[connection]
-}
-
-func (m *memTokens) set(connection string, t store.Token) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.tokens[connection] = t
 }

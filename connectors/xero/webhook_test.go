@@ -19,6 +19,7 @@ import (
 	"github.com/urakata/urakata/shared/queue/sqlitequeue"
 	"github.com/urakata/urakata/shared/secrets"
 	"github.com/urakata/urakata/shared/sqlitedb"
+	"github.com/urakata/urakata/shared/store/storetest"
 )
 
 const (
@@ -37,7 +38,7 @@ func webhookXero(t *testing.T, key string, settings map[string]any) *Xero {
 	if key != "" {
 		secret += `,"webhook_key":"` + key + `"`
 	}
-	v, err := Connector.New(t.Context(), hub.Env{Connection: conn, BaseURL: "http://127.0.0.1:9", Settings: settings, Secret: secrets.New(secret + "}"), Tokens: newMemTokens()})
+	v, err := Connector.New(t.Context(), hub.Env{Connection: conn, BaseURL: "http://127.0.0.1:9", Settings: settings, Secret: secrets.New(secret + "}"), Tokens: &storetest.MemoryTokens{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/urakata/urakata/shared/httpx"
 	"github.com/urakata/urakata/shared/secrets"
 	"github.com/urakata/urakata/shared/store"
+	"github.com/urakata/urakata/shared/store/storetest"
 )
 
 const conn = "acme"
@@ -173,10 +174,11 @@ func newSource(t *testing.T, v Vendor, srv *tokenServer, st store.Tokens, refres
 	return ts
 }
 
-// memTokens is an in-memory store.Tokens with the adapters' compare-and-swap.
-type memTokens struct {
-	mu     sync.Mutex
-	tokens map[string]store.Token
+// hookedTokens is the shared in-memory token store with hooks into PutToken, for the
+// moments between a refresh and its store.
+type hookedTokens struct {
+	storetest.MemoryTokens
+	mu sync.Mutex
 	// beforePut, when set, runs once before the next PutToken: another process writing in
 	// between.
 	beforePut func()
@@ -184,49 +186,16 @@ type memTokens struct {
 	failPut error
 }
 
-var _ store.Tokens = (*memTokens)(nil)
-
-func newMemTokens() *memTokens { return &memTokens{tokens: map[string]store.Token{}} }
-
-func (m *memTokens) GetToken(_ context.Context, connection string) (store.Token, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	t, ok := m.tokens[connection]
-	if !ok {
-		return store.Token{}, store.ErrNotFound
-	}
-	return t, nil
-}
-
-func (m *memTokens) PutToken(_ context.Context, connection string, t store.Token, expect int64) (store.Token, error) {
-	m.mu.Lock()
-	hook, fail := m.beforePut, m.failPut
-	m.beforePut = nil
-	m.mu.Unlock()
+func (h *hookedTokens) PutToken(ctx context.Context, connection string, t store.Token, expect int64) (store.Token, error) {
+	h.mu.Lock()
+	hook, fail := h.beforePut, h.failPut
+	h.beforePut = nil
+	h.mu.Unlock()
 	if hook != nil {
 		hook()
 	}
 	if fail != nil {
 		return store.Token{}, fail
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.tokens[connection].Version != expect {
-		return store.Token{}, store.ErrConflict
-	}
-	t.Version = expect + 1
-	m.tokens[connection] = t
-	return t, nil
-}
-
-func (m *memTokens) get(connection string) store.Token {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.tokens[connection]
-}
-
-func (m *memTokens) set(connection string, t store.Token) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.tokens[connection] = t
+	return h.MemoryTokens.PutToken(ctx, connection, t, expect)
 }

@@ -21,13 +21,13 @@ func TestFirstUseSpendsTheSecretsRefreshTokenAndStoresThePair(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv := newTokenServer(t, v, "refresh-0")
-			st := newMemTokens()
+			st := &hookedTokens{}
 			ts := newSource(t, v, srv, st, "refresh-0")
 			tok, err := ts.AccessToken(t.Context())
 			if err != nil {
 				t.Fatal(err)
 			}
-			stored := st.get(conn)
+			stored := st.Stored(conn)
 			if tok.Reveal() != "access-1" || stored.Access.Reveal() != "access-1" || stored.Refresh.Reveal() != "refresh-1" || stored.Version != 1 {
 				t.Errorf("got %q, stored %q/%q v%d; want the new pair stored as version 1",
 					tok.Reveal(), stored.Access.Reveal(), stored.Refresh.Reveal(), stored.Version)
@@ -47,22 +47,22 @@ func TestARotationIsStoredBeforeItsAccessTokenIsUsed(t *testing.T) {
 	t.Run("the token handed out is the one in the store", func(t *testing.T) {
 		t.Parallel()
 		srv := newTokenServer(t, singleUse, "refresh-0")
-		st := newMemTokens()
+		st := &hookedTokens{}
 		var storedFirst bool
 		st.beforePut = func() { storedFirst = srv.refreshes() == 1 }
 		tok, err := newSource(t, singleUse, srv, st, "refresh-0").AccessToken(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !storedFirst || st.get(conn).Access.Reveal() != tok.Reveal() {
-			t.Errorf("got %q, store holds %q; want the pair stored after the refresh and before the token is handed out", tok.Reveal(), st.get(conn).Access.Reveal())
+		if !storedFirst || st.Stored(conn).Access.Reveal() != tok.Reveal() {
+			t.Errorf("got %q, store holds %q; want the pair stored after the refresh and before the token is handed out", tok.Reveal(), st.Stored(conn).Access.Reveal())
 		}
 	})
 	for _, v := range []Vendor{singleUse, withGrace} {
 		t.Run("a pair the store refused is never used, and says what that means for "+map[bool]string{false: "a single-use token", true: "a token with a grace period"}[v.ResendLostRefresh > 0], func(t *testing.T) {
 			t.Parallel()
 			srv := newTokenServer(t, v, "refresh-0")
-			st := newMemTokens()
+			st := &hookedTokens{}
 			st.failPut = errors.New("disk full")
 			tok, err := newSource(t, v, srv, st, "refresh-0").AccessToken(t.Context())
 			want := "will need a reconnect"
@@ -90,15 +90,15 @@ func TestTokensAreRefreshedAheadOfExpiry(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := newTokenServer(t, singleUse, "refresh-stored")
-			st := newMemTokens()
-			st.set(conn, store.Token{Access: secrets.New("access-stored"), Refresh: secrets.New("refresh-stored"), Expiry: time.Now().Add(tc.expiresIn), Version: 3})
+			st := &hookedTokens{}
+			st.Set(conn, store.Token{Access: secrets.New("access-stored"), Refresh: secrets.New("refresh-stored"), Expiry: time.Now().Add(tc.expiresIn), Version: 3})
 			tok, err := newSource(t, singleUse, srv, st, "refresh-0").AccessToken(t.Context())
 			if err != nil {
 				t.Fatal(err)
 			}
 			refreshed := tok.Reveal() != "access-stored"
-			if refreshed != tc.wantRefresh || (refreshed && st.get(conn).Version != 4) {
-				t.Errorf("got %q (store v%d); want refreshed = %v", tok.Reveal(), st.get(conn).Version, tc.wantRefresh)
+			if refreshed != tc.wantRefresh || (refreshed && st.Stored(conn).Version != 4) {
+				t.Errorf("got %q (store v%d); want refreshed = %v", tok.Reveal(), st.Stored(conn).Version, tc.wantRefresh)
 			}
 		})
 	}
@@ -107,7 +107,7 @@ func TestTokensAreRefreshedAheadOfExpiry(t *testing.T) {
 func TestConcurrentCallersShareOneRefresh(t *testing.T) {
 	t.Parallel()
 	srv := newTokenServer(t, singleUse, "refresh-0")
-	ts := newSource(t, singleUse, srv, newMemTokens(), "refresh-0")
+	ts := newSource(t, singleUse, srv, &hookedTokens{}, "refresh-0")
 	var wg sync.WaitGroup
 	got := make([]string, 20)
 	for i := range got {
@@ -136,7 +136,7 @@ func TestTwoProcessesKeepOneChain(t *testing.T) {
 	t.Run("the second process uses the token the first stored", func(t *testing.T) {
 		t.Parallel()
 		srv := newTokenServer(t, singleUse, "refresh-0")
-		st := newMemTokens()
+		st := &hookedTokens{}
 		a, b := newSource(t, singleUse, srv, st, "refresh-0"), newSource(t, singleUse, srv, st, "refresh-0")
 		ta, err := a.AccessToken(t.Context())
 		if err != nil {
@@ -167,25 +167,25 @@ func TestTwoProcessesKeepOneChain(t *testing.T) {
 	t.Run("a lost compare-and-swap takes the other process's pair", func(t *testing.T) {
 		t.Parallel()
 		srv := newTokenServer(t, singleUse, "refresh-1")
-		st := newMemTokens()
-		st.set(conn, store.Token{Access: secrets.New("access-1"), Refresh: secrets.New("refresh-1"), Expiry: time.Now().Add(-time.Minute), Version: 1})
+		st := &hookedTokens{}
+		st.Set(conn, store.Token{Access: secrets.New("access-1"), Refresh: secrets.New("refresh-1"), Expiry: time.Now().Add(-time.Minute), Version: 1})
 		st.beforePut = func() {
-			st.set(conn, store.Token{Access: secrets.New("access-other"), Refresh: secrets.New("refresh-other"), Expiry: time.Now().Add(6 * time.Hour), Version: 2})
+			st.Set(conn, store.Token{Access: secrets.New("access-other"), Refresh: secrets.New("refresh-other"), Expiry: time.Now().Add(6 * time.Hour), Version: 2})
 		}
 		tok, err := newSource(t, singleUse, srv, st, "refresh-0").AccessToken(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tok.Reveal() != "access-other" || st.get(conn).Version != 2 || srv.refreshes() != 1 {
-			t.Errorf("got %q, store v%d, %d refreshes; want the stored pair, one refresh", tok.Reveal(), st.get(conn).Version, srv.refreshes())
+		if tok.Reveal() != "access-other" || st.Stored(conn).Version != 2 || srv.refreshes() != 1 {
+			t.Errorf("got %q, store v%d, %d refreshes; want the stored pair, one refresh", tok.Reveal(), st.Stored(conn).Version, srv.refreshes())
 		}
 	})
 
 	t.Run("both refreshing within the grace period keep the pair stored first", func(t *testing.T) {
 		t.Parallel()
 		srv := newTokenServer(t, withGrace, "refresh-0")
-		st := newMemTokens()
-		st.set(conn, store.Token{Refresh: secrets.New("refresh-0"), Expiry: time.Now().Add(-time.Minute), Version: 1})
+		st := &hookedTokens{}
+		st.Set(conn, store.Token{Refresh: secrets.New("refresh-0"), Expiry: time.Now().Add(-time.Minute), Version: 1})
 		a, b := newSource(t, withGrace, srv, st, "refresh-0"), newSource(t, withGrace, srv, st, "refresh-0")
 		st.beforePut = func() {
 			// a has its answer; before it stores it, b refreshes and stores first.
@@ -197,7 +197,7 @@ func TestTwoProcessesKeepOneChain(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if stored := st.get(conn); stored.Version != 2 || tokA.Reveal() != stored.Access.Reveal() {
+		if stored := st.Stored(conn); stored.Version != 2 || tokA.Reveal() != stored.Access.Reveal() {
 			t.Errorf("a uses %q, the store holds %q at version %d; want a to use the stored pair", tokA.Reveal(), stored.Access.Reveal(), stored.Version)
 		}
 	})
@@ -205,10 +205,10 @@ func TestTwoProcessesKeepOneChain(t *testing.T) {
 	t.Run("a refresh token the other process spent first is no reconnect", func(t *testing.T) {
 		t.Parallel()
 		srv := newTokenServer(t, singleUse) // refresh-1 is spent already
-		st := newMemTokens()
-		st.set(conn, store.Token{Access: secrets.New("access-1"), Refresh: secrets.New("refresh-1"), Expiry: time.Now().Add(-time.Minute), Version: 1})
+		st := &hookedTokens{}
+		st.Set(conn, store.Token{Access: secrets.New("access-1"), Refresh: secrets.New("refresh-1"), Expiry: time.Now().Add(-time.Minute), Version: 1})
 		srv.onRefresh = func() {
-			st.set(conn, store.Token{Access: secrets.New("access-other"), Refresh: secrets.New("refresh-other"), Expiry: time.Now().Add(6 * time.Hour), Version: 2})
+			st.Set(conn, store.Token{Access: secrets.New("access-other"), Refresh: secrets.New("refresh-other"), Expiry: time.Now().Add(6 * time.Hour), Version: 2})
 		}
 		tok, err := newSource(t, singleUse, srv, st, "refresh-0").AccessToken(t.Context())
 		if err != nil {
@@ -226,8 +226,8 @@ func TestInvalidGrant(t *testing.T) {
 	t.Run("a refused refresh token asks for a reconnect and is never sent again", func(t *testing.T) {
 		t.Parallel()
 		srv := newTokenServer(t, withGrace) // nothing is valid: the grant was revoked
-		st := newMemTokens()
-		st.set(conn, store.Token{Access: secrets.New("access-dead"), Refresh: secrets.New("refresh-dead"), Expiry: time.Now().Add(-time.Hour), Version: 5})
+		st := &hookedTokens{}
+		st.Set(conn, store.Token{Access: secrets.New("access-dead"), Refresh: secrets.New("refresh-dead"), Expiry: time.Now().Add(-time.Hour), Version: 5})
 		logs := &strings.Builder{}
 		ts := newSource(t, withGrace, srv, st, "refresh-dead")
 		ts.log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -255,21 +255,21 @@ func TestInvalidGrant(t *testing.T) {
 	t.Run("a new refresh token in the secret is tried once", func(t *testing.T) {
 		t.Parallel()
 		srv := newTokenServer(t, singleUse, "refresh-reauthorised")
-		st := newMemTokens()
-		st.set(conn, store.Token{Access: secrets.New("access-dead"), Refresh: secrets.New("refresh-dead"), Expiry: time.Now().Add(-time.Hour), Version: 5})
+		st := &hookedTokens{}
+		st.Set(conn, store.Token{Access: secrets.New("access-dead"), Refresh: secrets.New("refresh-dead"), Expiry: time.Now().Add(-time.Hour), Version: 5})
 		tok, err := newSource(t, singleUse, srv, st, "refresh-reauthorised").AccessToken(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tok.Reveal() != "access-1" || st.get(conn).Version != 6 || st.get(conn).Refresh.Reveal() != "refresh-1" || srv.sent("refresh-reauthorised") != 1 {
-			t.Errorf("got %q, store %+v", tok.Reveal(), st.get(conn))
+		if tok.Reveal() != "access-1" || st.Stored(conn).Version != 6 || st.Stored(conn).Refresh.Reveal() != "refresh-1" || srv.sent("refresh-reauthorised") != 1 {
+			t.Errorf("got %q, store %+v", tok.Reveal(), st.Stored(conn))
 		}
 	})
 
 	t.Run("wrong app credentials are permanent, no reconnect, and say which secret to check", func(t *testing.T) {
 		t.Parallel()
 		srv := newTokenServer(t, withGrace, "refresh-0")
-		ts := newSource(t, withGrace, srv, newMemTokens(), "refresh-0")
+		ts := newSource(t, withGrace, srv, &hookedTokens{}, "refresh-0")
 		ts.cfg.Credentials.ClientSecret = secrets.New("wrong-secret")
 		_, err := ts.AccessToken(t.Context())
 		var pe *fault.PermanentError
@@ -284,8 +284,8 @@ func TestInvalidGrant(t *testing.T) {
 func TestRenewAfterA401(t *testing.T) {
 	t.Parallel()
 	srv := newTokenServer(t, singleUse, "refresh-stored")
-	st := newMemTokens()
-	st.set(conn, store.Token{Access: secrets.New("access-revoked"), Refresh: secrets.New("refresh-stored"), Expiry: time.Now().Add(time.Hour), Version: 1})
+	st := &hookedTokens{}
+	st.Set(conn, store.Token{Access: secrets.New("access-revoked"), Refresh: secrets.New("refresh-stored"), Expiry: time.Now().Add(time.Hour), Version: 1})
 	ts := newSource(t, singleUse, srv, st, "refresh-0")
 	old, err := ts.AccessToken(t.Context())
 	if err != nil || old.Reveal() != "access-revoked" {
@@ -300,7 +300,7 @@ func TestRenewAfterA401(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Reveal() != "access-1" || second.Reveal() != "access-1" || srv.refreshes() != 1 || st.get(conn).Version != 2 {
+	if first.Reveal() != "access-1" || second.Reveal() != "access-1" || srv.refreshes() != 1 || st.Stored(conn).Version != 2 {
 		t.Errorf("renewals gave %q and %q after %d refreshes; want one forced refresh, shared", first.Reveal(), second.Reveal(), srv.refreshes())
 	}
 }
@@ -322,7 +322,7 @@ func TestALostAnswerIsResentOnlyWhenTheVendorAllowsIt(t *testing.T) {
 			t.Parallel()
 			srv := newTokenServer(t, tc.v, "refresh-0")
 			srv.lose = tc.lose
-			st := newMemTokens()
+			st := &hookedTokens{}
 			tok, err := newSource(t, tc.v, srv, st, "refresh-0").AccessToken(t.Context())
 			if n := srv.sent("refresh-0"); n != tc.sends {
 				t.Errorf("refresh-0 sent %d times; want %d", n, tc.sends)
@@ -336,8 +336,8 @@ func TestALostAnswerIsResentOnlyWhenTheVendorAllowsIt(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || tok.Reveal() != "access-3" || st.get(conn).Refresh.Reveal() != "refresh-3" {
-				t.Errorf("got %q, stored %q, %v; want the answered pair", tok.Reveal(), st.get(conn).Refresh.Reveal(), err)
+			if err != nil || tok.Reveal() != "access-3" || st.Stored(conn).Refresh.Reveal() != "refresh-3" {
+				t.Errorf("got %q, stored %q, %v; want the answered pair", tok.Reveal(), st.Stored(conn).Refresh.Reveal(), err)
 			}
 		})
 	}
@@ -361,11 +361,11 @@ func TestAProcessThatDiedBeforeStoring(t *testing.T) {
 			t.Parallel()
 			srv := newTokenServer(t, tc.v, "refresh-0")
 			srv.usedAt["refresh-0"] = time.Now().Add(-tc.after)
-			st := newMemTokens()
-			st.set(conn, store.Token{Access: secrets.New("expired"), Refresh: secrets.New("refresh-0"), Expiry: time.Now().Add(-time.Minute), Version: 5})
+			st := &hookedTokens{}
+			st.Set(conn, store.Token{Access: secrets.New("expired"), Refresh: secrets.New("refresh-0"), Expiry: time.Now().Add(-time.Minute), Version: 5})
 			_, err := newSource(t, tc.v, srv, st, "refresh-0").AccessToken(t.Context())
-			if got := errors.Is(err, fault.ErrReconnect); got != tc.reconnect || (!tc.reconnect && (err != nil || st.get(conn).Version != 6)) {
-				t.Errorf("err = %v, store v%d; want reconnect = %v", err, st.get(conn).Version, tc.reconnect)
+			if got := errors.Is(err, fault.ErrReconnect); got != tc.reconnect || (!tc.reconnect && (err != nil || st.Stored(conn).Version != 6)) {
+				t.Errorf("err = %v, store v%d; want reconnect = %v", err, st.Stored(conn).Version, tc.reconnect)
 			}
 		})
 	}
@@ -374,7 +374,7 @@ func TestAProcessThatDiedBeforeStoring(t *testing.T) {
 func TestAWaitForAnotherRefreshHonoursTheContext(t *testing.T) {
 	t.Parallel()
 	srv := newTokenServer(t, singleUse, "refresh-0")
-	ts := newSource(t, singleUse, srv, newMemTokens(), "refresh-0")
+	ts := newSource(t, singleUse, srv, &hookedTokens{}, "refresh-0")
 	ts.lock <- struct{}{} // someone is refreshing
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
@@ -393,9 +393,9 @@ func TestNewNeedsAConnectionAStoreAndATokenURL(t *testing.T) {
 		name string
 		cfg  Config
 	}{
-		{"no connection", Config{Vendor: singleUse, TokenURL: "http://token", Store: newMemTokens()}},
+		{"no connection", Config{Vendor: singleUse, TokenURL: "http://token", Store: &hookedTokens{}}},
 		{"no store", Config{Vendor: singleUse, TokenURL: "http://token", Connection: conn}},
-		{"no token URL", Config{Vendor: singleUse, Connection: conn, Store: newMemTokens()}},
+		{"no token URL", Config{Vendor: singleUse, Connection: conn, Store: &hookedTokens{}}},
 	} {
 		t.Run(tc.name+" is refused", func(t *testing.T) {
 			t.Parallel()

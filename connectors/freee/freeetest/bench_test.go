@@ -63,7 +63,7 @@ func BenchmarkValidation(b *testing.B) {
 	s, auth := benchmarkCompany(b)
 	var rt *route
 	for _, r := range s.spec.routes {
-		if r.op == "get_employee_time_clocks" {
+		if r.Op == "get_employee_time_clocks" {
 			rt = r
 		}
 	}
@@ -76,13 +76,13 @@ func BenchmarkValidation(b *testing.B) {
 	rep := s.timeClocks(&call{r: newReq()})
 	b.Run("request", func(b *testing.B) {
 		for b.Loop() {
-			if err := validateRequest(b.Context(), rt.validationInput(newReq())); err != nil {
+			if err := validator.Request(b.Context(), validator.Input(rt, newReq())); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("response of 100 punches", func(b *testing.B) {
-		in := rt.validationInput(newReq())
+		in := validator.Input(rt, newReq())
 		for b.Loop() {
 			if err := validateResponse(b.Context(), in, rep); err != nil {
 				b.Fatal(err)

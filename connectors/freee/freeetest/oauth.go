@@ -1,12 +1,11 @@
 package freeetest
 
 import (
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/hex"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 )
 
 // refreshTokenTTL is freee's refresh-token lifetime: 90 days from issue.
@@ -23,56 +22,36 @@ type Token struct {
 	CompanyID    int    `json:"company_id"`
 }
 
-// tokens holds every access and refresh token issued, with its expiry. A refresh token is
-// deleted when used: freee's refresh tokens are single-use.
-type tokens struct {
-	access  map[string]time.Time
-	refresh map[string]time.Time
-}
-
-func newTokens() tokens {
-	return tokens{access: map[string]time.Time{}, refresh: map[string]time.Time{}}
-}
-
-func randomToken() string {
-	var b [32]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return hex.EncodeToString(b[:])
-}
-
-// issue makes a new access and refresh token pair. Callers hold s.mu.
-func (s *Server) issue(now time.Time) Token {
-	t := Token{
-		AccessToken:  randomToken(),
-		TokenType:    "bearer",
-		ExpiresIn:    int(s.opts.AccessTokenTTL / time.Second),
-		RefreshToken: randomToken(),
-		Scope:        "read write",
-		CreatedAt:    now.Unix(),
-		CompanyID:    s.opts.CompanyID,
-	}
-	s.tokens.access[t.AccessToken] = now.Add(s.opts.AccessTokenTTL)
-	s.tokens.refresh[t.RefreshToken] = now.Add(refreshTokenTTL)
-	return t
+// newTokens is freee's token endpoint for opts: refresh tokens are single-use, and a
+// refused client or grant is a 401 with a description. It accepts opts.RefreshToken.
+func newTokens(opts Options) *sandboxkit.TokenEndpoint[Token] {
+	e := sandboxkit.NewTokenEndpoint(sandboxkit.TokenConfig[Token]{
+		ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
+		AccessTTL: opts.AccessTokenTTL, RefreshTTL: refreshTokenTTL,
+		RejectStatus: http.StatusUnauthorized, Describe: true, Now: opts.Now,
+		Grant: func(access, refresh string, now time.Time) Token {
+			return Token{
+				AccessToken:  access,
+				TokenType:    "bearer",
+				ExpiresIn:    int(opts.AccessTokenTTL / time.Second),
+				RefreshToken: refresh,
+				Scope:        "read write",
+				CreatedAt:    now.Unix(),
+				CompanyID:    opts.CompanyID,
+			}
+		},
+	})
+	e.AllowRefresh(opts.RefreshToken)
+	return e
 }
 
 // IssueToken grants a fresh access and refresh token without the OAuth dance, for tests that
 // need an authorised client straight away.
-func (s *Server) IssueToken() Token {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.issue(s.opts.Now())
-}
+func (s *Server) IssueToken() Token { return s.tokens.IssueToken() }
 
 // ExpireAccessTokens makes every access token issued so far expired, as if six hours had
 // passed: the next API call with one of them gets 401 expired_access_token.
-func (s *Server) ExpireAccessTokens() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for tok := range s.tokens.access {
-		s.tokens.access[tok] = time.Time{}
-	}
-}
+func (s *Server) ExpireAccessTokens() { s.tokens.ExpireAccessTokens() }
 
 // authenticate checks the Authorization header; it returns a 401 reply when the request may
 // not proceed.
@@ -81,9 +60,7 @@ func (s *Server) authenticate(r *http.Request) (reply, bool) {
 	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
 		return unauthorized("invalid_access_token"), false
 	}
-	s.mu.Lock()
-	exp, known := s.tokens.access[tok]
-	s.mu.Unlock()
+	exp, known := s.tokens.Access(tok)
 	switch {
 	case !known:
 		return unauthorized("invalid_access_token"), false
@@ -94,10 +71,7 @@ func (s *Server) authenticate(r *http.Request) (reply, bool) {
 }
 
 // oauthError is RFC 6749's error body, which freee's token endpoint uses.
-type oauthError struct {
-	Error       string `json:"error"`
-	Description string `json:"error_description"`
-}
+type oauthError = sandboxkit.OAuthError
 
 func oauthReply(status int, v any) reply {
 	rep := jsonReply(status, v)
@@ -108,38 +82,7 @@ func oauthReply(status int, v any) reply {
 // token serves POST /public_api/token with grant_type=refresh_token: a new access token and
 // a NEW refresh token; the one used is spent.
 func (s *Server) token(r *http.Request) reply {
-	if err := r.ParseForm(); err != nil {
-		return oauthReply(http.StatusBadRequest, oauthError{"invalid_request", "the body must be form-encoded"})
-	}
-	id, secret := r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-	if bid, bsecret, ok := r.BasicAuth(); ok {
-		id, secret = bid, bsecret
-	}
-	grant := r.PostForm.Get("grant_type")
-	if grant == "" {
-		return oauthReply(http.StatusBadRequest, oauthError{"invalid_request", "grant_type is required"})
-	}
-	if subtle.ConstantTimeCompare([]byte(id), []byte(s.opts.ClientID)) != 1 ||
-		subtle.ConstantTimeCompare([]byte(secret), []byte(s.opts.ClientSecret)) != 1 {
-		return oauthReply(http.StatusUnauthorized, oauthError{"invalid_client", "client authentication failed"})
-	}
-	if grant != "refresh_token" {
-		return oauthReply(http.StatusBadRequest, oauthError{"unsupported_grant_type", "the sandbox supports grant_type=refresh_token only"})
-	}
-	refresh := r.PostForm.Get("refresh_token")
-	if refresh == "" {
-		return oauthReply(http.StatusBadRequest, oauthError{"invalid_request", "refresh_token is required"})
-	}
-	now := s.opts.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	exp, ok := s.tokens.refresh[refresh]
-	if !ok || !now.Before(exp) {
-		return oauthReply(http.StatusUnauthorized, oauthError{"invalid_grant", "the refresh token is invalid, expired, or was already used"})
-	}
-	delete(s.tokens.refresh, refresh)
-	t := s.issue(now)
-	return oauthReply(http.StatusOK, t)
+	return oauthReply(s.tokens.Serve(r))
 }
 
 // writeReply sends rep as is.

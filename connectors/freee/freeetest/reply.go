@@ -95,5 +95,5 @@ func tooManyRequests() reply {
 
 func notImplemented(rt *route) reply {
 	return problemReply(http.StatusNotImplemented, "not_implemented",
-		fmt.Sprintf("freeetest: %s %s (%s) is not implemented by the sandbox", rt.method, rt.path, rt.op))
+		fmt.Sprintf("freeetest: %s %s (%s) is not implemented by the sandbox", rt.Method, rt.Path, rt.Op))
 }

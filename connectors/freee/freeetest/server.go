@@ -1,18 +1,16 @@
 package freeetest
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/urakata/urakata/connectors/internal/sandboxkit"
+	"github.com/urakata/urakata/connectors/internal/sandboxkit/openapikit"
 	"github.com/urakata/urakata/shared/model"
 )
 
@@ -129,19 +127,19 @@ type Server struct {
 	mux    *http.ServeMux
 	loop   sandboxkit.Loopback
 	faults *sandboxkit.Faults[FaultKind]
+	tokens *sandboxkit.TokenEndpoint[Token]
 	reqSeq atomic.Uint64
 	// mutateResponse lets the package's tests break a response on purpose, to prove the
 	// response validator catches it.
 	mutateResponse func(op string, rep *reply)
+	violations     openapikit.Recorder[Violation]
 
-	mu         sync.Mutex
-	tokens     tokens
-	rate       rateWindow
-	summaries  map[monthKey]Summary
-	puts       map[monthKey]int
-	overrides  map[dayKey]Day
-	requests   map[string]int
-	violations []Violation
+	mu        sync.Mutex
+	rate      rateWindow
+	summaries map[monthKey]Summary
+	puts      map[monthKey]int
+	overrides map[dayKey]Day
+	requests  map[string]int
 }
 
 type monthKey struct {
@@ -165,17 +163,16 @@ func New(opts Options) *Server {
 		spec:      spec,
 		co:        newCompany(opts),
 		faults:    sandboxkit.NewFaults("freeetest", faultNames),
-		tokens:    newTokens(),
+		tokens:    newTokens(opts),
 		rate:      rateWindow{limit: opts.RateLimit},
 		summaries: map[monthKey]Summary{},
 		puts:      map[monthKey]int{},
 		overrides: map[dayKey]Day{},
 		requests:  map[string]int{},
 	}
-	s.tokens.refresh[opts.RefreshToken] = opts.Now().Add(refreshTokenTTL)
 	s.mux = http.NewServeMux()
 	for _, rt := range spec.routes {
-		s.mux.Handle(rt.pattern, s.apiHandler(rt, handlers[rt.op]))
+		s.mux.Handle(rt.Pattern, s.apiHandler(rt, handlers[rt.Op]))
 	}
 	s.mux.HandleFunc("POST /public_api/token", s.serveToken)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -286,15 +283,7 @@ func (s *Server) Requests() map[string]int {
 // Violations lists the requests and responses that broke hr.json so far. A client's tests
 // should find it empty after their traffic.
 func (s *Server) Violations() []Violation {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Violation(nil), s.violations...)
-}
-
-func (s *Server) record(v Violation) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.violations = append(s.violations, v)
+	return s.violations.List()
 }
 
 func (s *Server) count(op string) {
@@ -313,8 +302,8 @@ type handler func(s *Server, c *call) reply
 // rate limit, request validation, the operation (or 501), response validation.
 func (s *Server) apiHandler(rt *route, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.count(rt.op)
-		if kind, ok := s.faults.Take(rt.op, r, true); ok {
+		s.count(rt.Op)
+		if kind, ok := s.faults.Take(rt.Op, r, true); ok {
 			s.serveFault(w, r, kind, true)
 			return
 		}
@@ -323,7 +312,7 @@ func (s *Server) apiHandler(rt *route, h handler) http.Handler {
 }
 
 func (s *Server) serveAPI(r *http.Request, rt *route, h handler) reply {
-	in := rt.validationInput(r)
+	in := validator.Input(rt, r)
 	rep, ok := s.authenticate(r)
 	var st rateState
 	s.mu.Lock()
@@ -336,9 +325,9 @@ func (s *Server) serveAPI(r *http.Request, rt *route, h handler) reply {
 	}
 	s.mu.Unlock()
 	if ok {
-		if err := validateRequest(r.Context(), in); err != nil {
-			msg := validationMessage(err)
-			s.record(Violation{Side: RequestSide, Op: rt.op, Method: r.Method, Path: r.URL.Path, Err: msg})
+		if err := validator.Request(r.Context(), in); err != nil {
+			msg := openapikit.Message(err)
+			s.violations.Record(Violation{Side: RequestSide, Op: rt.Op, Method: r.Method, Path: r.URL.Path, Err: msg})
 			rep = badRequest(msg)
 		} else if h == nil {
 			rep = notImplemented(rt)
@@ -347,12 +336,12 @@ func (s *Server) serveAPI(r *http.Request, rt *route, h handler) reply {
 		}
 	}
 	if s.mutateResponse != nil {
-		s.mutateResponse(rt.op, &rep)
+		s.mutateResponse(rt.Op, &rep)
 	}
 	if !rep.unchecked {
 		if err := validateResponse(r.Context(), in, rep); err != nil {
-			msg := validationMessage(err)
-			s.record(Violation{Side: ResponseSide, Op: rt.op, Method: r.Method, Path: r.URL.Path, Status: rep.status, Err: msg})
+			msg := openapikit.Message(err)
+			s.violations.Record(Violation{Side: ResponseSide, Op: rt.Op, Method: r.Method, Path: r.URL.Path, Status: rep.status, Err: msg})
 			if s.opts.Strict {
 				rep = problemReply(http.StatusInternalServerError, "internal_server_error",
 					"freeetest: the sandbox's response broke hr.json: "+msg)
@@ -389,17 +378,4 @@ func withRate(h http.Header, st rateState) http.Header {
 	}
 	st.set(h)
 	return h
-}
-
-// validationMessage turns a kin-openapi error into one line a client developer can act on.
-func validationMessage(err error) string {
-	var me openapi3.MultiError
-	if errors.As(err, &me) && len(me) > 0 {
-		err = me[0]
-	}
-	msg := err.Error()
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	return msg
 }

@@ -2,17 +2,12 @@ package freeetest
 
 import (
 	"context"
-	"fmt"
-	"net/http"
-	"slices"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/urakata/urakata"
+
+	"github.com/urakata/urakata/connectors/internal/sandboxkit/openapikit"
 )
 
 // apiPrefix is where the HR API lives, as on api.freee.co.jp/hr.
@@ -25,151 +20,45 @@ type apiSpec struct {
 	routes []*route
 }
 
-// route is one operation of hr.json, with the kin-openapi route its validation needs built
-// ahead of time: the sandbox routes with net/http's ServeMux (hr.json's path templates are
-// already in its syntax), so no kin-openapi router runs per request.
-type route struct {
-	op      string // operationId, e.g. get_employee_time_clocks
-	method  string
-	path    string // hr.json's template, without the /hr prefix
-	params  []string
-	kin     *routers.Route
-	pattern string // ServeMux pattern
-}
+// route is one operation of hr.json; its Path is the template without the /hr prefix.
+type route = openapikit.Route
 
 var loadSpec = sync.OnceValues(func() (*apiSpec, error) {
-	raw, err := urakata.VendorAPI("freee/hr.json")
-	if err != nil {
-		return nil, fmt.Errorf("freeetest: load hr.json: %w", err)
-	}
-	doc, err := openapi3.NewLoader().LoadFromData(raw)
-	if err != nil {
-		return nil, fmt.Errorf("freeetest: parse hr.json: %w", err)
-	}
 	// freee's own examples break their formats (e.g. a date-time example without a zone);
-	// the schemas themselves must be sound.
-	if err := doc.Validate(context.Background(), openapi3.DisableExamplesValidation()); err != nil {
-		return nil, fmt.Errorf("freeetest: hr.json does not validate: %w", err)
+	// Load checks only that the schemas themselves are sound.
+	doc, err := openapikit.Load("freeetest", "freee/hr.json")
+	if err != nil {
+		return nil, err
 	}
 	server := &openapi3.Server{URL: "https://api.freee.co.jp/hr"}
 	if len(doc.Servers) > 0 {
 		server = doc.Servers[0]
 	}
-	spec := &apiSpec{doc: doc}
-	for _, path := range doc.Paths.InMatchingOrder() {
-		item := doc.Paths.Value(path)
-		for method, op := range item.Operations() {
-			rt := &route{
-				op:      op.OperationID,
-				method:  method,
-				path:    path,
-				params:  pathParams(path),
-				pattern: method + " " + apiPrefix + path,
-				kin: &routers.Route{
-					Spec: doc, Server: server, Path: path, PathItem: item,
-					Method: method, Operation: op,
-				},
-			}
-			spec.routes = append(spec.routes, rt)
-		}
-	}
-	slices.SortFunc(spec.routes, func(a, b *route) int { return strings.Compare(a.pattern, b.pattern) })
-	return spec, nil
+	return &apiSpec{doc: doc, routes: openapikit.Routes(doc, server, apiPrefix)}, nil
 })
 
-// pathParams lists the {names} of a path template.
-func pathParams(path string) []string {
-	var names []string
-	for seg := range strings.SplitSeq(path, "/") {
-		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
-			names = append(names, seg[1:len(seg)-1])
-		}
-	}
-	return names
-}
-
-// requestOptions: the sandbox checks the bearer token itself before validation (freee
-// answers 401 before 400), so the validator's security hook only has to accept.
-var requestOptions = &openapi3filter.Options{
-	AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
-	SkipSettingDefaults:     true,
-	SchemaValidationOptions: fastFormats,
-}
-
-// responseOptions: statuses hr.json does not declare (404, 429, 501) are not validated,
+// validator checks date and date-time with the time package: a page of 100 punches
+// carries 300 of them, and kin-openapi's regular expressions were a fifth of its
+// validation time. Statuses hr.json does not declare (404, 429, 501) are not validated,
 // because freee sends them without declaring them.
-var responseOptions = &openapi3filter.Options{SchemaValidationOptions: fastFormats}
-
-// fastFormats check date and date-time with the time package rather than kin-openapi's
-// regular expressions: a page of 100 punches carries 300 of them, and the regexps were a
-// fifth of its validation time. Same rules: RFC 3339, a real calendar day.
-var fastFormats = []openapi3.SchemaValidationOption{
-	openapi3.WithStringFormatValidator("date", openapi3.NewCallbackValidator(func(v string) error {
-		_, err := time.Parse(time.DateOnly, v)
-		return err
-	})),
-	openapi3.WithStringFormatValidator("date-time", openapi3.NewCallbackValidator(func(v string) error {
-		_, err := time.Parse(time.RFC3339, v)
-		return err
-	})),
-}
-
-// validationInput returns what kin-openapi needs to validate a request routed to rt.
-func (rt *route) validationInput(r *http.Request) *openapi3filter.RequestValidationInput {
-	params := make(map[string]string, len(rt.params))
-	for _, name := range rt.params {
-		params[name] = r.PathValue(name)
-	}
-	return &openapi3filter.RequestValidationInput{
-		Request: r, PathParams: params, Route: rt.kin, Options: requestOptions,
-	}
-}
-
-// validateRequest checks r against hr.json; the error says what is wrong in the words a
-// client developer needs.
-func validateRequest(ctx context.Context, in *openapi3filter.RequestValidationInput) error {
-	return openapi3filter.ValidateRequest(ctx, in)
-}
+var validator = openapikit.NewValidator(openapikit.DateFormat, openapikit.DateTimeFormat)
 
 // validateResponse checks a reply the sandbox is about to send against hr.json.
 func validateResponse(ctx context.Context, in *openapi3filter.RequestValidationInput, rep reply) error {
-	header := http.Header{"Content-Type": {rep.contentType}}
-	out := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: in, Status: rep.status, Header: header, Options: responseOptions,
-	}
-	out.SetBodyBytes(rep.body)
-	return openapi3filter.ValidateResponse(ctx, out)
+	return validator.Response(ctx, in, rep.status, rep.contentType, rep.body)
 }
 
 // Side says which party broke hr.json.
-type Side string
+type Side = openapikit.Side
 
 const (
 	// RequestSide is a client request that hr.json does not allow (answered with 400).
-	RequestSide Side = "request"
+	RequestSide = openapikit.RequestSide
 	// ResponseSide is a sandbox response that hr.json does not allow: a sandbox bug.
-	ResponseSide Side = "response"
+	ResponseSide = openapikit.ResponseSide
 )
 
 // Violation records one request or response that did not match hr.json, so tests can assert
-// that both the client and the sandbox kept to the vendor's description.
-type Violation struct {
-	Side Side
-	// Op is hr.json's operationId.
-	Op     string
-	Method string
-	// Path is the request path as sent (ids, no query).
-	Path string
-	// Status is the response status that was checked (0 for a request).
-	Status int
-	// Err is what kin-openapi found wrong.
-	Err string
-}
-
-// String reads as one line for a test failure.
-func (v Violation) String() string {
-	if v.Side == ResponseSide {
-		return fmt.Sprintf("%s %s %s (%s): response %d: %s", v.Side, v.Method, v.Path, v.Op, v.Status, v.Err)
-	}
-	return fmt.Sprintf("%s %s %s (%s): %s", v.Side, v.Method, v.Path, v.Op, v.Err)
-}
+// that both the client and the sandbox kept to the vendor's description. Op is hr.json's
+// operationId.
+type Violation = openapikit.Violation

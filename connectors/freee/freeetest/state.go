@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
 	"time"
+
+	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 )
 
 // stateVersion is the version of the saved-state format.
@@ -40,8 +41,9 @@ type savedDay struct {
 // SaveState writes what the sandbox remembers (tokens issued, summaries written, days
 // changed) to w as JSON.
 func (s *Server) SaveState(w io.Writer) error {
+	tokens := s.tokens.SaveState()
 	s.mu.Lock()
-	st := state{Version: stateVersion, Company: s.opts.CompanyID, Access: maps.Clone(s.tokens.access), Refresh: maps.Clone(s.tokens.refresh)}
+	st := state{Version: stateVersion, Company: s.opts.CompanyID, Access: tokens.Access, Refresh: sandboxkit.RefreshExpiries(tokens.Refresh)}
 	for k, sum := range s.summaries {
 		st.Summaries = append(st.Summaries, savedSummary{Employee: k.employee, Year: k.year, Month: k.month, Puts: s.puts[k], Summary: sum})
 	}
@@ -68,8 +70,7 @@ func (s *Server) LoadState(r io.Reader) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	maps.Copy(s.tokens.access, st.Access)
-	maps.Copy(s.tokens.refresh, st.Refresh)
+	s.tokens.LoadState(sandboxkit.TokenState{Access: st.Access, Refresh: sandboxkit.UnusedRefresh(st.Refresh)})
 	for _, sum := range st.Summaries {
 		k := monthKey{sum.Employee, sum.Year, sum.Month}
 		s.summaries[k] = sum.Summary

@@ -24,7 +24,7 @@ func TestEveryOperationOfHRJSONIsRouted(t *testing.T) {
 	for op := range handlers {
 		found := false
 		for _, rt := range spec.routes {
-			found = found || rt.op == op
+			found = found || rt.Op == op
 		}
 		if !found {
 			t.Errorf("handler %s serves no operation of hr.json", op)

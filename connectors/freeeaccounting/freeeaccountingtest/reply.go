@@ -111,7 +111,7 @@ func tooManyRequests(limit int, reset time.Time) reply {
 
 func notImplemented(rt *route) reply {
 	return problemReply(http.StatusNotImplemented, "not implemented",
-		fmt.Sprintf("freeeaccountingtest: %s %s (%s) is not implemented by the sandbox", rt.method, rt.path, rt.op))
+		fmt.Sprintf("freeeaccountingtest: %s %s (%s) is not implemented by the sandbox", rt.Method, rt.Path, rt.Op))
 }
 
 // writeReply sends rep as is.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/urakata/urakata/connectors/internal/sandboxkit"
+	"github.com/urakata/urakata/connectors/internal/sandboxkit/openapikit"
 	"github.com/urakata/urakata/shared/model"
 )
 
@@ -141,18 +142,18 @@ type Server struct {
 	mux    *http.ServeMux
 	loop   sandboxkit.Loopback
 	faults *sandboxkit.Faults[FaultKind]
+	tokens *sandboxkit.TokenEndpoint[Token]
 	reqSeq atomic.Uint64
 	// mutateResponse lets the package's tests break a response on purpose, to prove the
 	// response validator catches it.
 	mutateResponse func(op string, rep *reply)
+	violations     openapikit.Recorder[Violation]
 
-	mu         sync.Mutex
-	tokens     tokens
-	quota      dailyQuota
-	journals   []ManualJournal
-	nextJID    int64
-	requests   map[string]int
-	violations []Violation
+	mu       sync.Mutex
+	quota    dailyQuota
+	journals []ManualJournal
+	nextJID  int64
+	requests map[string]int
 }
 
 // New builds a sandbox from opts. It panics when opts are out of range or accounting.json
@@ -171,15 +172,14 @@ func New(opts Options) *Server {
 		spec:     spec,
 		co:       newCompany(opts),
 		faults:   sandboxkit.NewFaults("freeeaccountingtest", faultNames),
-		tokens:   newTokens(),
+		tokens:   newTokens(opts),
 		quota:    dailyQuota{limit: opts.DailyLimit},
 		nextJID:  1,
 		requests: map[string]int{},
 	}
-	s.tokens.refresh[opts.RefreshToken] = opts.Now().Add(refreshTokenTTL)
 	s.mux = http.NewServeMux()
 	for _, rt := range spec.routes {
-		s.mux.Handle(rt.pattern, s.apiHandler(rt, handlers[rt.op]))
+		s.mux.Handle(rt.Pattern, s.apiHandler(rt, handlers[rt.Op]))
 	}
 	s.mux.HandleFunc("POST /public_api/token", s.serveToken)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -283,15 +283,7 @@ func (s *Server) Requests() map[string]int {
 // Violations lists the requests and responses that broke accounting.json so far. A
 // client's tests should find it empty after their traffic.
 func (s *Server) Violations() []Violation {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.violations)
-}
-
-func (s *Server) record(v Violation) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.violations = append(s.violations, v)
+	return s.violations.List()
 }
 
 func (s *Server) count(op string) {
@@ -311,8 +303,8 @@ type handler func(s *Server, c *call) reply
 // cap, request validation, the operation (or 501), response validation.
 func (s *Server) apiHandler(rt *route, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.count(rt.op)
-		if kind, ok := s.faults.Take(rt.op, r, true); ok {
+		s.count(rt.Op)
+		if kind, ok := s.faults.Take(rt.Op, r, true); ok {
 			s.serveFault(w, r, kind)
 			return
 		}
@@ -321,7 +313,7 @@ func (s *Server) apiHandler(rt *route, h handler) http.Handler {
 }
 
 func (s *Server) serveAPI(r *http.Request, rt *route, h handler) reply {
-	in := rt.validationInput(r)
+	in := validator.Input(rt, r)
 	rep, ok := s.authenticate(r)
 	if ok {
 		s.mu.Lock()
@@ -331,9 +323,9 @@ func (s *Server) serveAPI(r *http.Request, rt *route, h handler) reply {
 		s.mu.Unlock()
 	}
 	if ok {
-		if err := validateRequest(r.Context(), in); err != nil {
-			msg := validationMessage(err)
-			s.record(Violation{Side: RequestSide, Op: rt.op, Method: r.Method, Path: r.URL.Path, Err: msg})
+		if err := validator.Request(r.Context(), in); err != nil {
+			msg := openapikit.Message(err)
+			s.violations.Record(Violation{Side: RequestSide, Op: rt.Op, Method: r.Method, Path: r.URL.Path, Err: msg})
 			rep = badRequest(msg)
 		} else if h == nil {
 			rep = notImplemented(rt)
@@ -345,12 +337,12 @@ func (s *Server) serveAPI(r *http.Request, rt *route, h handler) reply {
 		}
 	}
 	if s.mutateResponse != nil {
-		s.mutateResponse(rt.op, &rep)
+		s.mutateResponse(rt.Op, &rep)
 	}
 	if !rep.unchecked {
 		if err := validateResponse(r.Context(), in, rep); err != nil {
-			msg := validationMessage(err)
-			s.record(Violation{Side: ResponseSide, Op: rt.op, Method: r.Method, Path: r.URL.Path, Status: rep.status, Err: msg})
+			msg := openapikit.Message(err)
+			s.violations.Record(Violation{Side: ResponseSide, Op: rt.Op, Method: r.Method, Path: r.URL.Path, Status: rep.status, Err: msg})
 			if s.opts.Strict {
 				rep = problemReply(http.StatusInternalServerError, "internal_server_error",
 					"freeeaccountingtest: the sandbox's response broke accounting.json: "+msg)

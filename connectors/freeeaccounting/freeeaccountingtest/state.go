@@ -4,9 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"time"
+
+	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 )
 
 // stateVersion is the version of the saved-state format.
@@ -35,8 +36,9 @@ type savedClaim struct {
 
 // SaveState writes what the sandbox remembers to w as JSON.
 func (s *Server) SaveState(w io.Writer) error {
+	tokens := s.tokens.SaveState()
 	s.mu.Lock()
-	st := state{Version: stateVersion, Company: s.co.id, Access: maps.Clone(s.tokens.access), Refresh: maps.Clone(s.tokens.refresh),
+	st := state{Version: stateVersion, Company: s.co.id, Access: tokens.Access, Refresh: sandboxkit.RefreshExpiries(tokens.Refresh),
 		Journals: slices.Clone(s.journals), NextJID: s.nextJID}
 	for _, a := range s.co.apps {
 		st.Claims = append(st.Claims, savedClaim{ID: a.ID, Status: a.Status, ApprovedAt: a.ApprovedAt, DealID: a.DealID})
@@ -71,8 +73,7 @@ func (s *Server) LoadState(r io.Reader) error {
 			return fmt.Errorf("freeeaccountingtest: saved state has expense application %d, which this sandbox does not", c.ID)
 		}
 	}
-	maps.Copy(s.tokens.access, st.Access)
-	maps.Copy(s.tokens.refresh, st.Refresh)
+	s.tokens.LoadState(sandboxkit.TokenState{Access: st.Access, Refresh: sandboxkit.UnusedRefresh(st.Refresh)})
 	s.journals = st.Journals
 	s.nextJID = max(st.NextJID, 1)
 	for _, c := range st.Claims {

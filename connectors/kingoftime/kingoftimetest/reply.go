@@ -93,7 +93,7 @@ func notFound(msg string) reply {
 
 func notImplemented(rt *route) reply {
 	return errorList(http.StatusNotImplemented, CodeNotImplemented,
-		fmt.Sprintf("kingoftimetest: %s %s (%s) is not implemented by the sandbox", rt.method, rt.path, rt.op))
+		fmt.Sprintf("kingoftimetest: %s %s (%s) is not implemented by the sandbox", rt.Method, rt.Path, rt.Op))
 }
 
 // writeReply sends rep.

@@ -10,9 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3filter"
-
 	"github.com/urakata/urakata/connectors/internal/sandboxkit"
+	"github.com/urakata/urakata/connectors/internal/sandboxkit/openapikit"
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/model"
 )
@@ -159,14 +158,14 @@ type Server struct {
 	// mutateResponse lets the package's tests break a response on purpose, to prove the
 	// response validator catches it.
 	mutateResponse func(op string, rep *reply)
+	violations     openapikit.Recorder[Violation]
 
-	mu         sync.Mutex
-	tokens     map[string]bool // token → active
-	issued     int
-	throttle   rolling
-	overrides  map[dayKey]Day
-	requests   map[string]int
-	violations []Violation
+	mu        sync.Mutex
+	tokens    map[string]bool // token → active
+	issued    int
+	throttle  rolling
+	overrides map[dayKey]Day
+	requests  map[string]int
 }
 
 type dayKey struct {
@@ -201,7 +200,7 @@ func New(opts Options) *Server {
 	}
 	s.mux = http.NewServeMux()
 	for _, rt := range spec.routes {
-		s.mux.Handle(rt.pattern, s.apiHandler(rt, handlers[rt.op]))
+		s.mux.Handle(rt.Pattern, s.apiHandler(rt, handlers[rt.Op]))
 	}
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.send(w, notFound("kingoftimetest: no such endpoint: "+r.Method+" "+r.URL.Path))
@@ -296,9 +295,7 @@ func (s *Server) Requests() map[string]int {
 // Violations lists the requests and responses that broke the description so far. A
 // client's tests should find it empty after their traffic.
 func (s *Server) Violations() []Violation {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.violations)
+	return s.violations.List()
 }
 
 // TokenActive reports whether token is accepted now (it may have been refreshed or
@@ -307,12 +304,6 @@ func (s *Server) TokenActive(token string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.tokens[token]
-}
-
-func (s *Server) record(v Violation) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.violations = append(s.violations, v)
 }
 
 func (s *Server) count(op string) {
@@ -334,8 +325,8 @@ type handler func(s *Server, c *call) reply
 // hours, throttle, request validation, the operation (or 501), response validation.
 func (s *Server) apiHandler(rt *route, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.count(rt.op)
-		if kind, ok := s.faults.Take(rt.op, r, true); ok {
+		s.count(rt.Op)
+		if kind, ok := s.faults.Take(rt.Op, r, true); ok {
 			s.serveFault(w, r, kind)
 			return
 		}
@@ -344,7 +335,7 @@ func (s *Server) apiHandler(rt *route, h handler) http.Handler {
 }
 
 func (s *Server) serveAPI(r *http.Request, rt *route, h handler) reply {
-	in := rt.validationInput(r)
+	in := validator.Input(rt, r)
 	rep, ok := s.authenticate(r)
 	now := s.opts.Now()
 	if ok && !exempt(rt) {
@@ -361,9 +352,9 @@ func (s *Server) serveAPI(r *http.Request, rt *route, h handler) reply {
 		}
 	}
 	if ok {
-		if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
-			msg := validationMessage(err)
-			s.record(Violation{Side: RequestSide, Op: rt.op, Method: r.Method, Path: r.URL.Path, Err: msg})
+		if err := validator.Request(r.Context(), in); err != nil {
+			msg := openapikit.Message(err)
+			s.violations.Record(Violation{Side: RequestSide, Op: rt.Op, Method: r.Method, Path: r.URL.Path, Err: msg})
 			rep = badRequest(msg)
 		} else if h == nil {
 			rep = notImplemented(rt)
@@ -372,12 +363,12 @@ func (s *Server) serveAPI(r *http.Request, rt *route, h handler) reply {
 		}
 	}
 	if s.mutateResponse != nil {
-		s.mutateResponse(rt.op, &rep)
+		s.mutateResponse(rt.Op, &rep)
 	}
 	if !rep.unchecked {
 		if err := validateResponse(r.Context(), in, rep); err != nil {
-			msg := validationMessage(err)
-			s.record(Violation{Side: ResponseSide, Op: rt.op, Method: r.Method, Path: r.URL.Path, Status: rep.status, Err: msg})
+			msg := openapikit.Message(err)
+			s.violations.Record(Violation{Side: ResponseSide, Op: rt.Op, Method: r.Method, Path: r.URL.Path, Status: rep.status, Err: msg})
 			if s.opts.Strict {
 				rep = errorList(http.StatusInternalServerError, CodeServerError,
 					"kingoftimetest: the sandbox's response broke the description: "+msg)
@@ -390,7 +381,7 @@ func (s *Server) serveAPI(r *http.Request, rt *route, h handler) reply {
 // exempt reports whether KOT serves rt in its restricted hours: the access-token APIs and
 // punching in.
 func exempt(rt *route) bool {
-	return strings.HasPrefix(rt.path, "/tokens/") || rt.op == "RegisterDailyWorkingTimerecord"
+	return strings.HasPrefix(rt.Path, "/tokens/") || rt.Op == "RegisterDailyWorkingTimerecord"
 }
 
 // authenticate accepts "Authorization: Bearer <token>" with an active token; anything else

@@ -266,7 +266,7 @@ func (s *Server) SendSlashCommand(ctx context.Context, requestURL string, cmd Sl
 	}
 	for _, name := range slashCommandFields {
 		if form.Get(name) == "" && name != "text" {
-			s.record(Violation{Side: EventSide, Method: "slash_command", Err: "missing " + name})
+			s.violations.Record(Violation{Side: EventSide, Method: "slash_command", Err: "missing " + name})
 		}
 	}
 	a := s.deliver(ctx, requestURL, "application/x-www-form-urlencoded", []byte(form.Encode()), 0, "")
@@ -464,9 +464,9 @@ func (s *Server) checkEvent(typ string, schema *jsonschema.Schema, body []byte) 
 	if err != nil {
 		// The first line only names the schema; the ones after it say what is wrong.
 		msg := strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", " ")), " ")
-		s.record(Violation{Side: EventSide, Method: typ, Err: msg})
+		s.violations.Record(Violation{Side: EventSide, Method: typ, Err: msg})
 	}
 	if topic := strings.ReplaceAll(typ, "_", "."); !s.events.topics[topic] && !s.events.topics[typ] {
-		s.record(Violation{Side: EventSide, Method: typ, Err: "not an event of " + asyncAPIFile})
+		s.violations.Record(Violation{Side: EventSide, Method: typ, Err: "not an event of " + asyncAPIFile})
 	}
 }

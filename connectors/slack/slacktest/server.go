@@ -14,9 +14,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3filter"
-
 	"github.com/urakata/urakata/connectors/internal/sandboxkit"
+	"github.com/urakata/urakata/connectors/internal/sandboxkit/openapikit"
 )
 
 // The credentials the sandbox's app has unless Options say others.
@@ -157,18 +156,18 @@ type Server struct {
 	// mutateResponse lets the package's tests break a response on purpose, to prove the
 	// response validator catches it.
 	mutateResponse func(method string, rep *reply)
+	violations     openapikit.Recorder[Violation]
 
-	mu         sync.Mutex
-	revoked    bool
-	dms        map[string]Channel // user id → the app's DM with them, once opened
-	messages   map[string][]Message
-	responses  map[string][]Message // slash command trigger_id → answers to its response_url
-	lastTS     int64                // microseconds of the last ts handed out
-	eventSeq   int
-	limits     *limits
-	faults     []*fault
-	requests   map[string]int
-	violations []Violation
+	mu        sync.Mutex
+	revoked   bool
+	dms       map[string]Channel // user id → the app's DM with them, once opened
+	messages  map[string][]Message
+	responses map[string][]Message // slash command trigger_id → answers to its response_url
+	lastTS    int64                // microseconds of the last ts handed out
+	eventSeq  int
+	limits    *limits
+	faults    []*fault
+	requests  map[string]int
 }
 
 // New builds a sandbox from opts. It panics when opts are out of range or the description
@@ -200,7 +199,7 @@ func New(opts Options) *Server {
 	s.sender = &http.Client{Timeout: opts.EventTimeout}
 	s.mux = http.NewServeMux()
 	for _, rt := range spec.routes {
-		s.mux.Handle(rt.httpMethod+" "+apiPrefix+"/"+rt.method, s.apiHandler(rt, handlers[rt.method]))
+		s.mux.Handle(rt.Pattern, s.apiHandler(rt, handlers[rt.method]))
 	}
 	s.mux.HandleFunc(apiPrefix+"/{method}", func(w http.ResponseWriter, r *http.Request) {
 		s.serveUnknown(w, r)
@@ -312,15 +311,7 @@ func (s *Server) Requests() map[string]int {
 // Violations lists the requests, responses and events that broke the description so far.
 // A client's tests should find it empty after their traffic.
 func (s *Server) Violations() []Violation {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.violations)
-}
-
-func (s *Server) record(v Violation) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.violations = append(s.violations, v)
+	return s.violations.List()
 }
 
 func (s *Server) count(method string) {
@@ -369,11 +360,11 @@ func (s *Server) serveAPI(r *http.Request, rt *route, h handler) reply {
 			rep, ok = tooManyRequests(wait), false
 		}
 	}
-	in := rt.validationInput(cloneWithBody(r, body))
+	in := validator.Input(rt.Route, cloneWithBody(r, body))
 	if ok {
-		if err := validateRequest(r, in); err != nil {
-			msg := validationMessage(err)
-			s.record(Violation{Side: RequestSide, Method: rt.method, Err: msg})
+		if err := validator.Request(r.Context(), in); err != nil {
+			msg := openapikit.Message(err)
+			s.violations.Record(Violation{Side: RequestSide, Method: rt.method, Err: msg})
 			rep, ok = errReply("invalid_arguments", "[ERROR] "+msg), false
 		}
 	}
@@ -389,8 +380,8 @@ func (s *Server) serveAPI(r *http.Request, rt *route, h handler) reply {
 	}
 	if !rep.unchecked {
 		if err := rt.validateResponse(r.Context(), in, rep); err != nil {
-			msg := validationMessage(err)
-			s.record(Violation{Side: ResponseSide, Method: rt.method, Status: rep.status, Err: msg})
+			msg := openapikit.Message(err)
+			s.violations.Record(Violation{Side: ResponseSide, Method: rt.method, Status: rep.status, Err: msg})
 			if s.opts.Strict {
 				rep = jsonReply(http.StatusInternalServerError, map[string]any{"ok": false, "error": "internal_error"})
 				rep.unchecked = true
@@ -406,8 +397,8 @@ func (s *Server) serveUnknown(w http.ResponseWriter, r *http.Request) {
 	method := r.PathValue("method")
 	s.count(method)
 	if rt, ok := s.spec.routes[method]; ok {
-		msg := fmt.Sprintf("slacktest: %s is described as %s, not %s", method, rt.httpMethod, r.Method)
-		s.record(Violation{Side: RequestSide, Method: method, Err: msg})
+		msg := fmt.Sprintf("slacktest: %s is described as %s, not %s", method, rt.Method, r.Method)
+		s.violations.Record(Violation{Side: RequestSide, Method: method, Err: msg})
 		rep := errReply("invalid_arguments", "[ERROR] "+msg)
 		writeReply(w, rep)
 		return
@@ -530,11 +521,6 @@ func cloneWithBody(r *http.Request, body []byte) *http.Request {
 	c.Body = io.NopCloser(bytes.NewReader(body))
 	c.ContentLength = int64(len(body))
 	return c
-}
-
-// validateRequest checks a call against the description.
-func validateRequest(r *http.Request, in *openapi3filter.RequestValidationInput) error {
-	return openapi3filter.ValidateRequest(r.Context(), in)
 }
 
 // unixTime is a Unix time in the workspace's zone.

@@ -3,7 +3,6 @@ package slacktest
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -15,9 +14,9 @@ import (
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/urakata/urakata"
+	"github.com/urakata/urakata/connectors/internal/sandboxkit/openapikit"
 )
 
 // apiPrefix is where the Web API lives, as on slack.com/api.
@@ -35,13 +34,11 @@ type apiSpec struct {
 	routes map[string]*route
 }
 
-// route is one operation of the description, with the kin-openapi route its validation
-// needs built ahead of time: the sandbox routes with net/http's ServeMux.
+// route is one operation of the description, under its Web API method (e.g. users.list);
+// the embedded route's Method is the HTTP method.
 type route struct {
-	method     string // Web API method, e.g. users.list
-	httpMethod string
-	op         *openapi3.Operation
-	kin        *routers.Route
+	*openapikit.Route
+	method string
 }
 
 var loadSpec = sync.OnceValues(func() (*apiSpec, error) {
@@ -62,12 +59,9 @@ var loadSpec = sync.OnceValues(func() (*apiSpec, error) {
 	server := doc.Servers[0]
 	spec := &apiSpec{doc: doc, routes: map[string]*route{}}
 	for path, item := range doc.Paths.Map() {
-		for httpMethod, op := range item.Operations() {
+		for httpMethod := range item.Operations() {
 			method := strings.TrimPrefix(path, "/")
-			spec.routes[method] = &route{
-				method: method, httpMethod: httpMethod, op: op,
-				kin: &routers.Route{Spec: doc, Server: server, Path: path, PathItem: item, Method: httpMethod, Operation: op},
-			}
+			spec.routes[method] = &route{Route: openapikit.NewRoute(doc, server, apiPrefix, path, httpMethod), method: method}
 		}
 	}
 	return spec, nil
@@ -276,34 +270,20 @@ func widenErrors(op *openapi3.Operation, codes []string) {
 	}
 }
 
-// requestOptions: the sandbox authenticates each request itself before validating it.
-var requestOptions = &openapi3filter.Options{
-	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
-	SkipSettingDefaults: true,
-}
-
-var responseOptions = &openapi3filter.Options{}
-
-// validationInput returns what kin-openapi needs to validate a request routed to rt.
-func (rt *route) validationInput(r *http.Request) *openapi3filter.RequestValidationInput {
-	return &openapi3filter.RequestValidationInput{Request: r, PathParams: map[string]string{}, Route: rt.kin, Options: requestOptions}
-}
+// validator checks formats as kin-openapi does; the sandbox authenticates each request
+// itself before validating it.
+var validator = openapikit.NewValidator()
 
 // validateResponse checks a reply the sandbox is about to send. Slack sends its errors
 // with HTTP 200 and the description gives their shape as the default response, so an
 // "ok": false is checked against default (CORRECTIONS.md §6).
 func (rt *route) validateResponse(ctx context.Context, in *openapi3filter.RequestValidationInput, rep reply) error {
 	status := rep.status
-	if rep.failed && rt.op.Responses.Status(status) != nil {
+	if rep.failed && rt.Operation().Responses.Status(status) != nil {
 		// No Slack operation declares a status besides 200 and default.
 		status = http.StatusNotExtended
 	}
-	out := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: in, Status: status,
-		Header: http.Header{"Content-Type": {rep.contentType}}, Options: responseOptions,
-	}
-	out.SetBodyBytes(rep.body)
-	return openapi3filter.ValidateResponse(ctx, out)
+	return validator.Response(ctx, in, status, rep.contentType, rep.body)
 }
 
 // Side says which party broke the description.
@@ -339,17 +319,4 @@ func (v Violation) String() string {
 		return fmt.Sprintf("%s %s: %d: %s", v.Side, v.Method, v.Status, v.Err)
 	}
 	return fmt.Sprintf("%s %s: %s", v.Side, v.Method, v.Err)
-}
-
-// validationMessage turns a validator's error into one line a client developer can act on.
-func validationMessage(err error) string {
-	var me openapi3.MultiError
-	if errors.As(err, &me) && len(me) > 0 {
-		err = me[0]
-	}
-	msg := err.Error()
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	return msg
 }

@@ -63,19 +63,19 @@ func TestTheCorrectionsAreApplied(t *testing.T) {
 	t.Run("§3 no operation has a token parameter", func(t *testing.T) {
 		t.Parallel()
 		for method, rt := range spec.routes {
-			for _, p := range rt.op.Parameters {
+			for _, p := range rt.Operation().Parameters {
 				if p.Value.Name == "token" {
 					t.Errorf("%s still has a token parameter in %s", method, p.Value.In)
 				}
 			}
 		}
-		if ps := spec.routes["users.lookupByEmail"].op.Parameters; len(ps) != 1 || ps[0].Value.Name != "email" {
+		if ps := spec.routes["users.lookupByEmail"].Operation().Parameters; len(ps) != 1 || ps[0].Value.Name != "email" {
 			t.Errorf("users.lookupByEmail parameters: %d", len(ps))
 		}
 	})
 	t.Run("§4 every method may answer ratelimited and token_revoked", func(t *testing.T) {
 		t.Parallel()
-		enum := spec.routes["chat.postMessage"].op.Responses.Default().Value.Content.Get("application/json").Schema.Value.Properties["error"].Value.Enum
+		enum := spec.routes["chat.postMessage"].Operation().Responses.Default().Value.Content.Get("application/json").Schema.Value.Properties["error"].Value.Enum
 		for _, code := range []any{"ratelimited", "token_revoked", "invalid_arguments", "channel_not_found", "rate_limited"} {
 			if !containsValue(enum, code) {
 				t.Errorf("chat.postMessage errors lack %v", code)
@@ -84,7 +84,7 @@ func TestTheCorrectionsAreApplied(t *testing.T) {
 	})
 	t.Run("§5 a JSON body takes blocks as an array, a form as a string", func(t *testing.T) {
 		t.Parallel()
-		content := spec.routes["chat.postMessage"].op.RequestBody.Value.Content
+		content := spec.routes["chat.postMessage"].Operation().RequestBody.Value.Content
 		jsonBlocks := content.Get("application/json").Schema.Value.Properties["blocks"].Value
 		formBlocks := content.Get("application/x-www-form-urlencoded").Schema.Value.Properties["blocks"].Value
 		if len(jsonBlocks.AnyOf) != 2 || !formBlocks.Type.Is(openapi3.TypeString) {

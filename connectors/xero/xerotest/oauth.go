@@ -1,12 +1,11 @@
 package xerotest
 
 import (
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/hex"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 )
 
 // refreshTokenTTL is how long an unused refresh token lives at Xero: 60 days.
@@ -21,73 +20,42 @@ type Token struct {
 	Scope        string `json:"scope"`
 }
 
-// refreshState is one refresh token: when it expires unused, and when it was first used
-// (zero while unused). Xero takes a used one again for the grace period after its first
-// use, in case its answer was lost.
-type refreshState struct {
-	Expires time.Time `json:"expires"`
-	UsedAt  time.Time `json:"used_at,omitzero"`
-}
-
-// tokens holds every access and refresh token issued.
-type tokens struct {
-	access  map[string]time.Time
-	refresh map[string]refreshState
-	// refreshes counts the refreshes granted, and graceUses those of them that spent an
-	// already-used refresh token within its grace period.
-	refreshes, graceUses int
-}
-
-func newTokens() tokens {
-	return tokens{access: map[string]time.Time{}, refresh: map[string]refreshState{}}
-}
-
-func randomToken() string {
-	var b [32]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return hex.EncodeToString(b[:])
-}
-
 const scopes = "offline_access accounting.transactions accounting.settings payroll.employees payroll.timesheets payroll.settings"
 
-// issue makes a new access and refresh token pair. Callers hold s.mu.
-func (s *Server) issue(now time.Time) Token {
-	t := Token{
-		AccessToken:  randomToken(),
-		ExpiresIn:    int(s.opts.AccessTokenTTL / time.Second),
-		TokenType:    "Bearer",
-		RefreshToken: randomToken(),
-		Scope:        scopes,
-	}
-	s.tokens.access[t.AccessToken] = now.Add(s.opts.AccessTokenTTL)
-	s.tokens.refresh[t.RefreshToken] = refreshState{Expires: now.Add(refreshTokenTTL)}
-	return t
+// newTokens is Xero's token endpoint for opts: a used refresh token is still accepted for
+// opts.RefreshGrace, and a refused client or grant is a 400 without a description. It
+// accepts opts.RefreshToken.
+func newTokens(opts Options) *sandboxkit.TokenEndpoint[Token] {
+	e := sandboxkit.NewTokenEndpoint(sandboxkit.TokenConfig[Token]{
+		ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
+		AccessTTL: opts.AccessTokenTTL, RefreshTTL: refreshTokenTTL, Grace: opts.RefreshGrace,
+		Now: opts.Now,
+		Grant: func(access, refresh string, _ time.Time) Token {
+			return Token{
+				AccessToken:  access,
+				ExpiresIn:    int(opts.AccessTokenTTL / time.Second),
+				TokenType:    "Bearer",
+				RefreshToken: refresh,
+				Scope:        scopes,
+			}
+		},
+	})
+	e.AllowRefresh(opts.RefreshToken)
+	return e
 }
 
 // IssueToken grants a fresh access and refresh token without the OAuth dance, for tests
 // that need an authorised client straight away.
-func (s *Server) IssueToken() Token {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.issue(s.opts.Now())
-}
+func (s *Server) IssueToken() Token { return s.tokens.IssueToken() }
 
 // ExpireAccessTokens makes every access token issued so far expired, as if 30 minutes had
 // passed: the next API call with one of them gets 401.
-func (s *Server) ExpireAccessTokens() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for tok := range s.tokens.access {
-		s.tokens.access[tok] = time.Time{}
-	}
-}
+func (s *Server) ExpireAccessTokens() { s.tokens.ExpireAccessTokens() }
 
 // Refreshes reports how many refreshes the token endpoint granted, and how many of them
 // reused a refresh token within its grace period.
 func (s *Server) Refreshes() (granted, withinGrace int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.tokens.refreshes, s.tokens.graceUses
+	return s.tokens.Refreshes()
 }
 
 // authenticate checks the Authorization header; it returns a 401 reply when the request may
@@ -97,9 +65,7 @@ func (s *Server) authenticate(r *http.Request) (reply, bool) {
 	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
 		return unauthorized("AuthenticationUnsuccessful"), false
 	}
-	s.mu.Lock()
-	exp, known := s.tokens.access[tok]
-	s.mu.Unlock()
+	exp, known := s.tokens.Access(tok)
 	switch {
 	case !known:
 		return unauthorized("AuthenticationUnsuccessful"), false
@@ -110,9 +76,7 @@ func (s *Server) authenticate(r *http.Request) (reply, bool) {
 }
 
 // oauthError is RFC 6749's error body, which Xero's token endpoint uses.
-type oauthError struct {
-	Error string `json:"error"`
-}
+type oauthError = sandboxkit.OAuthError
 
 func oauthReply(status int, v any) reply {
 	rep := jsonReply(status, v)
@@ -124,43 +88,5 @@ func oauthReply(status int, v any) reply {
 // NEW refresh token. The one used stays usable for Options.RefreshGrace after its first
 // use, then is refused with invalid_grant.
 func (s *Server) token(r *http.Request) reply {
-	if err := r.ParseForm(); err != nil {
-		return oauthReply(http.StatusBadRequest, oauthError{"invalid_request"})
-	}
-	id, secret := r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-	if bid, bsecret, ok := r.BasicAuth(); ok {
-		id, secret = bid, bsecret
-	}
-	grant := r.PostForm.Get("grant_type")
-	if grant == "" {
-		return oauthReply(http.StatusBadRequest, oauthError{"invalid_request"})
-	}
-	if subtle.ConstantTimeCompare([]byte(id), []byte(s.opts.ClientID)) != 1 ||
-		subtle.ConstantTimeCompare([]byte(secret), []byte(s.opts.ClientSecret)) != 1 {
-		return oauthReply(http.StatusBadRequest, oauthError{"invalid_client"})
-	}
-	if grant != "refresh_token" {
-		return oauthReply(http.StatusBadRequest, oauthError{"unsupported_grant_type"})
-	}
-	refresh := r.PostForm.Get("refresh_token")
-	if refresh == "" {
-		return oauthReply(http.StatusBadRequest, oauthError{"invalid_request"})
-	}
-	now := s.opts.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, ok := s.tokens.refresh[refresh]
-	switch {
-	case !ok, !now.Before(st.Expires):
-		return oauthReply(http.StatusBadRequest, oauthError{"invalid_grant"})
-	case st.UsedAt.IsZero():
-		st.UsedAt = now
-		s.tokens.refresh[refresh] = st
-	case now.Before(st.UsedAt.Add(s.opts.RefreshGrace)):
-		s.tokens.graceUses++
-	default:
-		return oauthReply(http.StatusBadRequest, oauthError{"invalid_grant"})
-	}
-	s.tokens.refreshes++
-	return oauthReply(http.StatusOK, s.issue(now))
+	return oauthReply(s.tokens.Serve(r))
 }

@@ -130,7 +130,7 @@ func tooManyRequests(limit string, retryAfter time.Duration) reply {
 
 func notImplemented(rt *route) reply {
 	return problemReply(http.StatusNotImplemented, "NotImplemented",
-		fmt.Sprintf("xerotest: %s %s (%s) is not implemented by the sandbox", rt.method, rt.path, rt.op))
+		fmt.Sprintf("xerotest: %s %s (%s) is not implemented by the sandbox", rt.Method, rt.Path, rt.Op))
 }
 
 // writeReply sends rep as is.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/urakata/urakata/connectors/internal/sandboxkit"
+	"github.com/urakata/urakata/connectors/internal/sandboxkit/openapikit"
 	"github.com/urakata/urakata/shared/model"
 )
 
@@ -140,24 +141,24 @@ type Server struct {
 	mux    *http.ServeMux
 	loop   sandboxkit.Loopback
 	faults *sandboxkit.Faults[FaultKind]
+	tokens *sandboxkit.TokenEndpoint[Token]
 	reqSeq atomic.Uint64
 	// mutateResponse lets the package's tests break a response on purpose, to prove the
 	// response validator catches it.
 	mutateResponse func(op string, rep *reply)
+	violations     openapikit.Recorder[Violation]
 
 	// idemMu serialises the requests that carry an Idempotency-Key, so that two sent at
 	// once with one key make one record.
 	idemMu sync.Mutex
 
 	mu         sync.Mutex
-	tokens     tokens
 	limits     map[string]*tenantLimits
 	appMinute  window
 	journals   []*ManualJournal
 	timesheets []*Timesheet
 	idem       map[string]*idemRecord
 	requests   map[string]int
-	violations []Violation
 }
 
 // New builds a sandbox from opts. It panics when opts are out of range or the descriptions
@@ -176,25 +177,24 @@ func New(opts Options) *Server {
 		specs:     specs,
 		co:        newCompany(opts),
 		faults:    sandboxkit.NewFaults("xerotest", faultNames),
-		tokens:    newTokens(),
+		tokens:    newTokens(opts),
 		limits:    map[string]*tenantLimits{},
 		appMinute: window{limit: opts.AppMinuteLimit},
 		idem:      map[string]*idemRecord{},
 		requests:  map[string]int{},
 	}
-	s.tokens.refresh[opts.RefreshToken] = refreshState{Expires: opts.Now().Add(refreshTokenTTL)}
 	s.mux = http.NewServeMux()
 	ambiguous := map[string]bool{}
 	for _, rt := range specs.routes {
 		if rt.ambiguous {
 			// The first route of a shape takes the requests of all of that shape.
-			if key := rt.method + " " + shape(rt.pattern); !ambiguous[key] {
+			if key := rt.Method + " " + shape(rt.Pattern); !ambiguous[key] {
 				ambiguous[key] = true
-				s.mux.Handle(rt.pattern, s.ambiguousHandler(rt))
+				s.mux.Handle(rt.Pattern, s.ambiguousHandler(rt))
 			}
 			continue
 		}
-		s.mux.Handle(rt.pattern, s.apiHandler(rt, handlers[rt.op]))
+		s.mux.Handle(rt.Pattern, s.apiHandler(rt, handlers[rt.Op]))
 	}
 	s.mux.HandleFunc("POST /connect/token", s.serveToken)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -256,15 +256,7 @@ func (s *Server) Requests() map[string]int {
 // Violations lists the requests, responses and webhook deliveries that broke their
 // description so far. A client's tests should find it empty after their traffic.
 func (s *Server) Violations() []Violation {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Violation(nil), s.violations...)
-}
-
-func (s *Server) record(v Violation) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.violations = append(s.violations, v)
+	return s.violations.List()
 }
 
 func (s *Server) count(op string) {
@@ -291,8 +283,8 @@ type handler func(s *Server, c *call) reply
 // validation, tenant, limits, Idempotency-Key, the operation (or 501), response validation.
 func (s *Server) apiHandler(rt *route, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.count(rt.op)
-		kind, ok := s.faults.Take(rt.op, r, true)
+		s.count(rt.Op)
+		kind, ok := s.faults.Take(rt.Op, r, true)
 		switch {
 		case ok && kind == FaultLostAnswer:
 			s.serveAPI(r, rt, h)
@@ -308,7 +300,7 @@ func (s *Server) apiHandler(rt *route, h handler) http.Handler {
 // ambiguousHandler answers the paths Xero's description declares twice: 501, unvalidated.
 func (s *Server) ambiguousHandler(rt *route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.count(rt.op)
+		s.count(rt.Op)
 		rep := notImplemented(rt)
 		s.send(w, rep)
 	})
@@ -320,13 +312,13 @@ func (s *Server) serveAPI(r *http.Request, rt *route, h handler) reply {
 		return invalid(rt.api, "body", "the body could not be read")
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	in := rt.validationInput(r)
+	in := validator.Input(rt.Route, r)
 	if rep, ok := s.authenticate(r); !ok {
 		return rep
 	}
-	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
-		msg := validationMessage(err)
-		s.record(Violation{Side: RequestSide, Op: rt.op, Method: r.Method, Path: r.URL.Path, Err: msg})
+	if err := validator.Request(r.Context(), in); err != nil {
+		msg := openapikit.Message(err)
+		s.violations.Record(Violation{Side: RequestSide, Op: rt.Op, Method: r.Method, Path: r.URL.Path, Err: msg})
 		return invalid(rt.api, "request", msg)
 	}
 	c := &call{r: r, body: body, rt: rt}
@@ -373,12 +365,12 @@ func (s *Server) respond(r *http.Request, rt *route, in *openapi3filter.RequestV
 		rep = h(s, c)
 	}
 	if s.mutateResponse != nil {
-		s.mutateResponse(rt.op, &rep)
+		s.mutateResponse(rt.Op, &rep)
 	}
 	if !rep.unchecked {
 		if err := validateResponse(r.Context(), in, rep); err != nil {
-			msg := validationMessage(err)
-			s.record(Violation{Side: ResponseSide, Op: rt.op, Method: r.Method, Path: r.URL.Path, Status: rep.status, Err: msg})
+			msg := openapikit.Message(err)
+			s.violations.Record(Violation{Side: ResponseSide, Op: rt.Op, Method: r.Method, Path: r.URL.Path, Status: rep.status, Err: msg})
 			if s.opts.Strict {
 				rep = problemReply(http.StatusInternalServerError, "InternalServerError", "xerotest: the sandbox's response broke the description: "+msg)
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,8 +12,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/urakata/urakata"
+
+	"github.com/urakata/urakata/connectors/internal/sandboxkit/openapikit"
 )
 
 // api is one of Xero's APIs the sandbox serves, each under its own path on one host, as on
@@ -41,16 +40,11 @@ type apiSpecs struct {
 	webhook *openapi3.Schema
 }
 
-// route is one operation, with the kin-openapi route its validation needs built ahead of
-// time: the sandbox routes with net/http's ServeMux.
+// route is one operation of one API; its Op is the API's name and the operationId, and
+// its Path the template without the API's prefix.
 type route struct {
-	api     string
-	op      string // api name + "." + operationId
-	method  string
-	path    string // the description's template, without the API's prefix
-	params  []string
-	kin     *routers.Route
-	pattern string // ServeMux pattern
+	*openapikit.Route
+	api string
 	// ambiguous is set for the paths Xero's accounting description declares twice with
 	// different parameter names (…/Attachments/{AttachmentID} and …/{FileName}): a request
 	// cannot be routed to one of them, so it is answered 501 without validation.
@@ -64,41 +58,23 @@ var loadSpecs = sync.OnceValues(func() (*apiSpecs, error) {
 		if err != nil {
 			return nil, err
 		}
-		server := doc.Servers[0]
 		shapes := map[string]int{}
 		var routes []*route
-		for _, path := range doc.Paths.InMatchingOrder() {
-			item := doc.Paths.Value(path)
-			for method, op := range item.Operations() {
-				rt := &route{
-					api: a.name, op: a.name + "." + op.OperationID, method: method, path: path,
-					params:  pathParams(path),
-					pattern: method + " " + a.prefix + path,
-					kin: &routers.Route{
-						Spec: doc, Server: server, Path: path, PathItem: item, Method: method, Operation: op,
-					},
-				}
-				shapes[method+" "+shape(path)]++
-				routes = append(routes, rt)
-			}
+		for _, kit := range openapikit.Routes(doc, doc.Servers[0], a.prefix) {
+			kit.Op = a.name + "." + kit.Op
+			shapes[kit.Method+" "+shape(kit.Path)]++
+			routes = append(routes, &route{Route: kit, api: a.name})
 		}
 		for _, rt := range routes {
-			rt.ambiguous = shapes[rt.method+" "+shape(rt.path)] > 1
+			rt.ambiguous = shapes[rt.Method+" "+shape(rt.Path)] > 1
 		}
 		specs.routes = append(specs.routes, routes...)
 	}
-	slices.SortFunc(specs.routes, func(a, b *route) int { return strings.Compare(a.pattern, b.pattern) })
+	slices.SortFunc(specs.routes, func(a, b *route) int { return strings.Compare(a.Pattern, b.Pattern) })
 
-	raw, err := urakata.VendorAPI("xero/xero-webhooks.yaml")
+	doc, err := openapikit.Load("xerotest", "xero/xero-webhooks.yaml", openapi3.IsOpenAPI31OrLater())
 	if err != nil {
-		return nil, fmt.Errorf("xerotest: %w", err)
-	}
-	doc, err := openapi3.NewLoader().LoadFromData(raw)
-	if err != nil {
-		return nil, fmt.Errorf("xerotest: parse xero-webhooks.yaml: %w", err)
-	}
-	if err := doc.Validate(context.Background(), openapi3.DisableExamplesValidation(), openapi3.IsOpenAPI31OrLater()); err != nil {
-		return nil, fmt.Errorf("xerotest: xero-webhooks.yaml does not validate: %w", err)
+		return nil, err
 	}
 	ref := doc.Components.Schemas["WebhookEvent"]
 	if ref == nil || ref.Value == nil {
@@ -113,13 +89,9 @@ var loadSpecs = sync.OnceValues(func() (*apiSpecs, error) {
 // so neither is checked; the accounting API's doubly declared attachment paths are known
 // (see route.ambiguous). Anything else wrong is an error.
 func loadDoc(file string) (*openapi3.T, error) {
-	raw, err := urakata.VendorAPI(file)
+	doc, err := openapikit.Parse("xerotest", file)
 	if err != nil {
-		return nil, fmt.Errorf("xerotest: %w", err)
-	}
-	doc, err := openapi3.NewLoader().LoadFromData(raw)
-	if err != nil {
-		return nil, fmt.Errorf("xerotest: parse %s: %w", file, err)
+		return nil, err
 	}
 	err = doc.Validate(context.Background(), openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation(), openapi3.EnableMultiError())
 	var me openapi3.MultiError
@@ -151,67 +123,28 @@ var param = regexp.MustCompile(`\{[^}]*\}`)
 // match the same requests.
 func shape(path string) string { return param.ReplaceAllString(path, "{}") }
 
-// pathParams lists the {names} of a path template.
-func pathParams(path string) []string {
-	var names []string
-	for seg := range strings.SplitSeq(path, "/") {
-		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
-			names = append(names, seg[1:len(seg)-1])
-		}
-	}
-	return names
-}
-
-// formats check date, date-time and uuid with the standard library rather than
-// kin-openapi's regular expressions: same rules, less time per record.
-var formats = []openapi3.SchemaValidationOption{
-	openapi3.WithStringFormatValidator("date", openapi3.NewCallbackValidator(func(v string) error {
-		_, err := time.Parse(time.DateOnly, v)
-		return err
-	})),
-	openapi3.WithStringFormatValidator("date-time", openapi3.NewCallbackValidator(func(v string) error {
-		_, err := time.Parse(time.RFC3339, v)
-		return err
-	})),
+// validator checks date, date-time and uuid with the standard library rather than
+// kin-openapi's regular expressions: same rules, less time per record. Statuses a
+// description does not declare (401, 403, 404, 429, 501) are not validated, because Xero
+// sends them without declaring them.
+var validator = openapikit.NewValidator(
+	openapikit.DateFormat,
+	openapikit.DateTimeFormat,
 	openapi3.WithStringFormatValidator("uuid", openapi3.NewCallbackValidator(func(v string) error {
 		if !isUUID(v) {
 			return fmt.Errorf("%q is not a UUID", v)
 		}
 		return nil
 	})),
-}
+)
 
 var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 func isUUID(s string) bool { return uuidRE.MatchString(s) }
 
-// requestOptions: the sandbox checks the bearer token itself before validation (Xero
-// answers 401 before 400), so the validator's security hook only has to accept.
-var requestOptions = &openapi3filter.Options{
-	AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
-	SkipSettingDefaults:     true,
-	SchemaValidationOptions: formats,
-}
-
-// responseOptions: statuses a description does not declare (401, 403, 404, 429, 501) are
-// not validated, because Xero sends them without declaring them.
-var responseOptions = &openapi3filter.Options{SchemaValidationOptions: formats}
-
-// validationInput returns what kin-openapi needs to validate a request routed to rt.
-func (rt *route) validationInput(r *http.Request) *openapi3filter.RequestValidationInput {
-	params := make(map[string]string, len(rt.params))
-	for _, name := range rt.params {
-		params[name] = r.PathValue(name)
-	}
-	return &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: rt.kin, Options: requestOptions}
-}
-
 // validateResponse checks a reply the sandbox is about to send against the description.
 func validateResponse(ctx context.Context, in *openapi3filter.RequestValidationInput, rep reply) error {
-	header := http.Header{"Content-Type": {rep.contentType}}
-	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rep.status, Header: header, Options: responseOptions}
-	out.SetBodyBytes(rep.body)
-	return openapi3filter.ValidateResponse(ctx, out)
+	return validator.Response(ctx, in, rep.status, rep.contentType, rep.body)
 }
 
 // validateWebhook checks a delivery the sandbox is about to send against
@@ -240,49 +173,18 @@ func validateWebhook(schema *openapi3.Schema, v any) error {
 }
 
 // Side says which party broke a description.
-type Side string
+type Side = openapikit.Side
 
 const (
 	// RequestSide is a client request the description does not allow (answered with 400).
-	RequestSide Side = "request"
+	RequestSide = openapikit.RequestSide
 	// ResponseSide is a sandbox response the description does not allow: a sandbox bug.
-	ResponseSide Side = "response"
+	ResponseSide = openapikit.ResponseSide
 	// WebhookSide is a delivery the sandbox sent that xero-webhooks.yaml does not allow.
 	WebhookSide Side = "webhook"
 )
 
 // Violation records one request, response or delivery that did not match its
 // description, so tests can assert that both the client and the sandbox kept to Xero's.
-type Violation struct {
-	Side Side
-	// Op is the operation: api name and operationId, e.g. "payroll.createTimesheet".
-	Op     string
-	Method string
-	// Path is the request path as sent (ids, no query).
-	Path string
-	// Status is the response status that was checked (0 for a request).
-	Status int
-	// Err is what the validator found wrong.
-	Err string
-}
-
-// String reads as one line for a test failure.
-func (v Violation) String() string {
-	if v.Side == ResponseSide {
-		return fmt.Sprintf("%s %s %s (%s): response %d: %s", v.Side, v.Method, v.Path, v.Op, v.Status, v.Err)
-	}
-	return fmt.Sprintf("%s %s %s (%s): %s", v.Side, v.Method, v.Path, v.Op, v.Err)
-}
-
-// validationMessage turns a kin-openapi error into one line a client developer can act on.
-func validationMessage(err error) string {
-	var me openapi3.MultiError
-	if errors.As(err, &me) && len(me) > 0 {
-		err = me[0]
-	}
-	msg := err.Error()
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	return msg
-}
+// Op is the API's name and operationId, e.g. "payroll.createTimesheet".
+type Violation = openapikit.Violation

@@ -6,6 +6,8 @@ import (
 	"io"
 	"maps"
 	"time"
+
+	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 )
 
 // stateVersion is the version of the saved-state format.
@@ -16,20 +18,21 @@ const stateVersion = 1
 // saves it in the data folder so that a second run meets the same Xero: the refresh token
 // it holds still works, and the journals it wrote are still there to be found.
 type state struct {
-	Version     int                     `json:"version"`
-	Tenant      string                  `json:"tenant_id"`
-	Access      map[string]time.Time    `json:"access_tokens"`
-	Refresh     map[string]refreshState `json:"refresh_tokens"`
-	Journals    []*ManualJournal        `json:"manual_journals"`
-	Timesheets  []*Timesheet            `json:"timesheets"`
-	Idempotency map[string]*idemRecord  `json:"idempotency_keys"`
+	Version     int                                `json:"version"`
+	Tenant      string                             `json:"tenant_id"`
+	Access      map[string]time.Time               `json:"access_tokens"`
+	Refresh     map[string]sandboxkit.RefreshToken `json:"refresh_tokens"`
+	Journals    []*ManualJournal                   `json:"manual_journals"`
+	Timesheets  []*Timesheet                       `json:"timesheets"`
+	Idempotency map[string]*idemRecord             `json:"idempotency_keys"`
 }
 
 // SaveState writes what the sandbox remembers (tokens issued, journals and timesheets
 // written, Idempotency-Keys answered) to w as JSON.
 func (s *Server) SaveState(w io.Writer) error {
+	tokens := s.tokens.SaveState()
 	s.mu.Lock()
-	st := state{Version: stateVersion, Tenant: s.co.tenantID, Access: maps.Clone(s.tokens.access), Refresh: maps.Clone(s.tokens.refresh),
+	st := state{Version: stateVersion, Tenant: s.co.tenantID, Access: tokens.Access, Refresh: tokens.Refresh,
 		Journals: s.journals, Timesheets: s.timesheets, Idempotency: s.idem}
 	b, err := json.Marshal(st)
 	s.mu.Unlock()
@@ -55,8 +58,7 @@ func (s *Server) LoadState(r io.Reader) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	maps.Copy(s.tokens.access, st.Access)
-	maps.Copy(s.tokens.refresh, st.Refresh)
+	s.tokens.LoadState(sandboxkit.TokenState{Access: st.Access, Refresh: st.Refresh})
 	s.journals = append(s.journals, st.Journals...)
 	s.timesheets = append(s.timesheets, st.Timesheets...)
 	maps.Copy(s.idem, st.Idempotency)

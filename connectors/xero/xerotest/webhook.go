@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/urakata/urakata/connectors/internal/sandboxkit/openapikit"
 )
 
 // Event is one webhook event, as Xero sends it (xero-webhooks.yaml).
@@ -85,7 +87,7 @@ func (s *Server) Delivery(first int, events ...Event) ([]byte, error) {
 			return nil, fmt.Errorf("xerotest: webhook: %w", err)
 		}
 		if err := validateWebhook(s.specs.webhook, v); err != nil {
-			s.record(Violation{Side: WebhookSide, Op: "webhook", Method: http.MethodPost, Err: validationMessage(err)})
+			s.violations.Record(Violation{Side: WebhookSide, Op: "webhook", Method: http.MethodPost, Err: openapikit.Message(err)})
 		}
 	}
 	return body, nil

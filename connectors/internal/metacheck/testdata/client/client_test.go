@@ -1,0 +1,4 @@
+package client
+
+// Tests are not audited.
+func (s *ThingsService) Fake() {}
