@@ -22,6 +22,7 @@ import (
 
 	_ "github.com/urakata/urakata/connectors/all"
 	_ "github.com/urakata/urakata/shared/flows/all"
+	_ "github.com/urakata/urakata/shared/flows/helpdesk" // chat-helpdesk: the CLI only, see shared/flows/all
 )
 
 // Exit codes: see the package comment.

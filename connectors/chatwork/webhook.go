@@ -83,7 +83,7 @@ func SignatureFrom(r *http.Request) string {
 //
 // The event is mention_to_me, message_created or message_updated, with ID EventID() (the
 // setting, the message and, for an edit, its time: the natural dedupe key) and Resource the
-// room id. ParseEvent reads the same body into a model.ChatEvent for a chat bot.
+// room id, and Chat the message as ParseEvent reads it. ParseEvent reads the same body into a model.ChatEvent for a chat bot.
 func (c *Chat) VerifyWebhook(_ context.Context, h http.Header, body []byte) (hub.WebhookResult, error) {
 	if len(c.webhookKey) == 0 {
 		return hub.WebhookResult{}, fmt.Errorf("%s: connection %s: the secret has no webhook_token: %w", Vendor, c.connection, hub.ErrBadSignature)
@@ -116,7 +116,8 @@ func (c *Chat) VerifyWebhook(_ context.Context, h http.Header, body []byte) (hub
 	if !c.seen.first(id, now, at.Add(c.maxAge)) {
 		return hub.WebhookResult{}, fmt.Errorf("%s: connection %s: event %s was delivered before: %w", Vendor, c.connection, id, hub.ErrBadSignature)
 	}
-	ev := hub.WebhookEvent{ID: id, Type: p.EventType, Resource: strconv.FormatInt(p.Event.RoomID, 10)}
+	chat := p.ChatEvent()
+	ev := hub.WebhookEvent{ID: id, Type: p.EventType, Resource: strconv.FormatInt(p.Event.RoomID, 10), Chat: &chat}
 	return hub.WebhookResult{Events: []hub.WebhookEvent{ev}}, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -175,8 +176,13 @@ func TestVerifyWebhook(t *testing.T) {
 				t.Fatalf("result %+v; want events %+v and no reply", res, tc.want)
 			}
 			for i := range tc.want {
-				if res.Events[i] != tc.want[i] {
-					t.Errorf("event %d = %+v; want %+v", i, res.Events[i], tc.want[i])
+				got := res.Events[i]
+				if got.Chat == nil || got.Chat.ID != got.ID || got.Chat.Type != got.Type {
+					t.Errorf("event %d carries chat %+v; want the message of event %s", i, got.Chat, got.ID)
+				}
+				got.Chat = nil
+				if got != tc.want[i] {
+					t.Errorf("event %d = %+v; want %+v", i, got, tc.want[i])
 				}
 			}
 		})
@@ -384,3 +390,22 @@ func (r recorder) VerifyWebhook(ctx context.Context, h http.Header, body []byte)
 type discard struct{ queue.Queue }
 
 func (discard) Send(context.Context, []queue.Outgoing) error { return nil }
+
+func TestVerifyWebhookCarriesTheMessageToTheWorker(t *testing.T) {
+	t.Parallel()
+	srv := sandbox(t, chatworktest.Options{})
+	chat := connect(t, srv, nil)
+	body := payload(t, chatwork.EventMentionToMe, time.Now(), "1500000000000000201")
+	res, err := chat.VerifyWebhook(t.Context(), signed(t, webhookToken, body), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Events) != 1 || res.Events[0].Chat == nil {
+		t.Fatalf("events %+v; want one carrying its message", res.Events)
+	}
+	got := res.Events[0].Chat.Message
+	room := strconv.FormatInt(chatworktest.AllHandsRoomID, 10)
+	if got.Channel != room || got.Thread != room+"-1500000000000000201" || got.User != "9100001" || got.Text != "[To:9000001] 経費の件" {
+		t.Errorf("message = %+v; want the mention's room, its own reference, its author and its body", got)
+	}
+}

@@ -108,11 +108,12 @@ func (v *Verifier) now() time.Time {
 //     answered with its challenge, as text/plain, and enqueues nothing;
 //   - an event_callback of app_mention, or a person's message in a DM with the app
 //     (message.im), is one event: ID the event_id, Type EventAppMention or
-//     EventDirectMessage, Resource the channel. The app's own messages (bot_id), edits and
+//     EventDirectMessage, Resource the channel, Chat the message (channel, thread, user,
+//     text) as ParseChatEvent reads it. The app's own messages (bot_id), edits and
 //     other subtypes, and every other event are accepted with no event, so Slack does not
 //     retry them;
 //   - a slash command (form-encoded) is one event: ID the trigger_id, Type
-//     EventSlashCommand, Resource the channel; the reply is an empty 200, which Slack shows
+//     EventSlashCommand, Resource the channel, Chat the command; the reply is an empty 200, which Slack shows
 //     as nothing, so the command's answer can come later from the flow.
 //
 // A retry (X-Slack-Retry-Num) of an event carries the same event_id, so it becomes the same
@@ -138,7 +139,7 @@ func (s *Slack) VerifyWebhook(ctx context.Context, h http.Header, body []byte) (
 	case p.event == nil:
 		return hub.WebhookResult{}, nil
 	}
-	res := hub.WebhookResult{Events: []hub.WebhookEvent{{ID: p.event.ID, Type: p.event.Type, Resource: p.event.Message.Channel}}}
+	res := hub.WebhookResult{Events: []hub.WebhookEvent{{ID: p.event.ID, Type: p.event.Type, Resource: p.event.Message.Channel, Chat: p.event}}}
 	if p.event.Type == EventSlashCommand {
 		res.Reply = &hub.WebhookReply{Status: http.StatusOK}
 	}

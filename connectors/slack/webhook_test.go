@@ -193,8 +193,13 @@ func TestVerifyWebhook(t *testing.T) {
 				t.Fatalf("events %+v; want %+v", res.Events, tc.want)
 			}
 			for i := range tc.want {
-				if res.Events[i] != tc.want[i] {
-					t.Errorf("event %d = %+v; want %+v", i, res.Events[i], tc.want[i])
+				got := res.Events[i]
+				if got.Chat == nil || got.Chat.ID != got.ID || got.Chat.Type != got.Type {
+					t.Errorf("event %d carries chat %+v; want the message of event %s", i, got.Chat, got.ID)
+				}
+				got.Chat = nil
+				if got != tc.want[i] {
+					t.Errorf("event %d = %+v; want %+v", i, got, tc.want[i])
 				}
 			}
 			switch {
@@ -271,5 +276,35 @@ func TestParseChatEvent(t *testing.T) {
 	}
 	if _, _, err := ParseChatEvent(jsonType, []byte("nope")); err == nil {
 		t.Error("a body that is not JSON parsed")
+	}
+}
+
+func TestVerifyWebhookCarriesTheMessageToTheWorker(t *testing.T) {
+	t.Parallel()
+	at := time.Unix(1793500002, 0)
+	s := webhookSlack(t, at)
+	for _, tc := range []struct {
+		name string
+		body string
+		want model.ChatMessage
+	}{
+		{name: "a mention outside a thread is answered in a thread under it", body: mention,
+			want: model.ChatMessage{Channel: "C0123456789", Thread: "C0123456789:1793500000.000100", User: "U0AAAAAAA1", Text: "<@U0BOTBOT01> 経費の状況は？"}},
+		{name: "a direct message inside a thread is answered in that thread", body: dm,
+			want: model.ChatMessage{Channel: "D0123456789", Thread: "D0123456789:1793500000.000100", User: "U0AAAAAAA1", Text: "hello"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res, err := s.VerifyWebhook(t.Context(), sign(at, jsonType, tc.body), []byte(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Events) != 1 || res.Events[0].Chat == nil {
+				t.Fatalf("events %+v; want one carrying its message", res.Events)
+			}
+			if got := res.Events[0].Chat.Message; got.Channel != tc.want.Channel || got.Thread != tc.want.Thread || got.User != tc.want.User || got.Text != tc.want.Text {
+				t.Errorf("message = %+v; want %+v", got, tc.want)
+			}
+		})
 	}
 }

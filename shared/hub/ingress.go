@@ -12,7 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/urakata/urakata/shared/model"
 	"github.com/urakata/urakata/shared/queue"
+	"github.com/urakata/urakata/shared/store"
 )
 
 // WebhookReceiver is the capability of a connector that receives its vendor's webhooks.
@@ -47,15 +49,28 @@ type WebhookEvent struct {
 	Type string `json:"type"`
 	// Resource is the vendor's id of what the event is about (fetch details through the API).
 	Resource string `json:"resource,omitempty"`
+	// Chat is the message a chat event carries (a mention, a direct message), read from the
+	// verified body so the worker can answer without fetching it again. Its text may be
+	// personal: it travels in the queue as the job's work item and is never logged
+	// (model.ChatMessage.LogValue hides it).
+	Chat *model.ChatEvent `json:"chat,omitempty"`
 }
 
 // Ingress is the webhook front door: verify, turn each event into a Job for the flows that
 // the connection triggers, enqueue durably, answer 2xx fast. It calls no vendor API.
 //
 // POST /hooks/{connection}. Bad signature: 401, nothing enqueued. Body over MaxBody: 413.
-// Unknown connection: 404.
+// Unknown connection: 404. A delivery already taken (the vendor's retry, or a replay of a
+// captured request) is acknowledged and not enqueued again.
 type Ingress struct {
 	Queue queue.Queue
+	// Deliveries, if set, remembers the vendors' delivery ids for Keep, so a replayed or
+	// retried delivery is acknowledged without a second job. Without it, duplicates are
+	// still harmless (they name the same run, and the ledger writes once), only enqueued.
+	Deliveries store.Deliveries
+	// Keep is how long a delivery id is remembered (default 72 hours: longer than any
+	// vendor's retries, Xero's day among them).
+	Keep time.Duration
 	// Receivers maps a connection name to its verifier.
 	Receivers map[string]WebhookReceiver
 	// Routes maps a connection name to the flows its webhooks trigger.
@@ -108,13 +123,20 @@ func (in *Ingress) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed webhook", http.StatusBadRequest)
 		return
 	}
-	batch := make([]queue.Outgoing, 0, len(res.Events)*len(in.Routes[conn]))
+	fresh, marked, dups, err := in.firstArrivals(r.Context(), conn, res.Events)
+	if err != nil {
+		log.Error("webhook deliveries not checked", "err", err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
+	batch := make([]queue.Outgoing, 0, len(fresh)*len(in.Routes[conn]))
 	now := in.now().UTC()
-	for _, ev := range res.Events {
+	for _, ev := range fresh {
 		for _, flow := range in.Routes[conn] {
 			job := Job{Flow: flow, RunID: webhookRunID(conn, flow, ev.ID), Trigger: "webhook", At: now, Event: &ev}
 			b, err := Envelope{Kind: KindJob, Job: &job}.Encode()
 			if err != nil {
+				in.forget(r.Context(), marked)
 				http.Error(w, "could not encode", http.StatusInternalServerError)
 				return
 			}
@@ -123,10 +145,15 @@ func (in *Ingress) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(batch) > 0 {
 		if err := in.Queue.Send(r.Context(), batch); err != nil {
+			// Not taken: the vendor's retry must find the delivery new again.
+			in.forget(context.WithoutCancel(r.Context()), marked)
 			log.Error("webhook not enqueued", "err", err)
 			http.Error(w, "try again", http.StatusServiceUnavailable)
 			return
 		}
+	}
+	if dups > 0 {
+		log.Info("webhook deliveries already taken: acknowledged, not enqueued again", "duplicates", dups)
 	}
 	log.Info("webhook enqueued", "events", len(res.Events), "jobs", len(batch))
 	if res.Reply != nil {
@@ -139,7 +166,47 @@ func (in *Ingress) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusAccepted)
-	_ = json.NewEncoder(w).Encode(map[string]int{"accepted": len(res.Events)})
+	_ = json.NewEncoder(w).Encode(map[string]int{"accepted": len(fresh), "duplicates": dups})
+}
+
+// firstArrivals keeps the events not taken before, marking each as taken; marked are the
+// keys to forget if the enqueue fails.
+func (in *Ingress) firstArrivals(ctx context.Context, conn string, events []WebhookEvent) (fresh []WebhookEvent, marked []string, dups int, err error) {
+	if in.Deliveries == nil {
+		return events, nil, 0, nil
+	}
+	keep := in.Keep
+	if keep <= 0 {
+		keep = 72 * time.Hour
+	}
+	for _, ev := range events {
+		if ev.ID == "" {
+			fresh = append(fresh, ev)
+			continue
+		}
+		key := conn + "/" + ev.ID
+		first, err := in.Deliveries.FirstSeen(ctx, key, keep)
+		if err != nil {
+			in.forget(context.WithoutCancel(ctx), marked)
+			return nil, nil, 0, err
+		}
+		if !first {
+			dups++
+			continue
+		}
+		marked = append(marked, key)
+		fresh = append(fresh, ev)
+	}
+	return fresh, marked, dups, nil
+}
+
+// forget unmarks deliveries that were not enqueued after all.
+func (in *Ingress) forget(ctx context.Context, keys []string) {
+	for _, k := range keys {
+		if err := in.Deliveries.Forget(ctx, k); err != nil {
+			in.logger().Error("webhook delivery not forgotten; a vendor retry of it will be dropped", "err", err)
+		}
+	}
 }
 
 // webhookRunID is deterministic in the vendor's delivery id, so a redelivered webhook

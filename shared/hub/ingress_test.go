@@ -73,12 +73,12 @@ func TestIngress(t *testing.T) {
 		wantJobs   []string // flows of the jobs enqueued
 	}{
 		{"a good webhook is accepted and enqueues one job per routed flow",
-			http.MethodPost, "/hooks/kot", "good", oneEvent, http.StatusAccepted, `{"accepted":1}`, []string{"timeclock", "leave-sync"}},
+			http.MethodPost, "/hooks/kot", "good", oneEvent, http.StatusAccepted, `"accepted":1,`, []string{"timeclock", "leave-sync"}},
 		{"two events enqueue a job per event and flow",
-			http.MethodPost, "/hooks/kot", "good", `{"events":[{"id":"a"},{"id":"b"}]}`, http.StatusAccepted, `{"accepted":2}`,
+			http.MethodPost, "/hooks/kot", "good", `{"events":[{"id":"a"},{"id":"b"}]}`, http.StatusAccepted, `"accepted":2,`,
 			[]string{"timeclock", "leave-sync", "timeclock", "leave-sync"}},
 		{"a webhook of a connection that triggers no flow is accepted and enqueues nothing",
-			http.MethodPost, "/hooks/quiet", "good", oneEvent, http.StatusAccepted, `{"accepted":1}`, nil},
+			http.MethodPost, "/hooks/quiet", "good", oneEvent, http.StatusAccepted, `"accepted":1,`, nil},
 		{"a bad signature is refused with 401 and nothing is enqueued",
 			http.MethodPost, "/hooks/kot", "forged", oneEvent, http.StatusUnauthorized, "signature not valid", nil},
 		{"a missing signature is refused with 401",
@@ -183,5 +183,36 @@ func TestIngressAnswers503WhenTheQueueFails(t *testing.T) {
 	rec := post(in, http.MethodPost, "/hooks/kot", "good", `{"events":[{"id":"ev-1"}]}`)
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("status %d, want 503 so that the vendor redelivers", rec.Code)
+	}
+}
+
+// With the deliveries remembered, the vendor's retry or a captured request replayed is
+// acknowledged with nothing enqueued again; a delivery whose enqueue failed is taken again
+// when the vendor retries it.
+func TestIngressAcknowledgesAReplayWithoutEnqueuingIt(t *testing.T) {
+	t.Parallel()
+	in, b := newIngress(t)
+	in.Deliveries = b.store
+	body := `{"events":[{"id":"ev-7","type":"attendance.updated"}]}`
+
+	rec := post(in, http.MethodPost, "/hooks/kot", "good", body)
+	if rec.Code != http.StatusAccepted || !strings.Contains(rec.Body.String(), `"accepted":1`) {
+		t.Fatalf("first delivery: %d %s", rec.Code, rec.Body)
+	}
+	rec = post(in, http.MethodPost, "/hooks/kot", "good", body)
+	if rec.Code != http.StatusAccepted || !strings.Contains(rec.Body.String(), `"duplicates":1`) || !strings.Contains(rec.Body.String(), `"accepted":0`) {
+		t.Fatalf("replayed delivery: %d %s; want 202 with the duplicate counted", rec.Code, rec.Body)
+	}
+	if n := len(receiveAll(t, b.queue)); n != 2 {
+		t.Fatalf("%d jobs queued; want 2 (one per routed flow, for the first delivery only)", n)
+	}
+
+	in.Queue = failingQueue{b.queue}
+	if rec := post(in, http.MethodPost, "/hooks/kot", "good", `{"events":[{"id":"ev-8"}]}`); rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("enqueue failure: status %d; want 503", rec.Code)
+	}
+	in.Queue = b.queue
+	if rec := post(in, http.MethodPost, "/hooks/kot", "good", `{"events":[{"id":"ev-8"}]}`); rec.Code != http.StatusAccepted || !strings.Contains(rec.Body.String(), `"accepted":1`) {
+		t.Fatalf("the vendor's retry after a failed enqueue: %d %s; want it taken", rec.Code, rec.Body)
 	}
 }

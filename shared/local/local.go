@@ -45,6 +45,7 @@ type Hub struct {
 	db      *sql.DB
 	queue   *sqlitequeue.Queue
 	store   *sqlitestore.Store
+	parts   *wiring.Parts
 	flows   map[string]hub.BoundFlow
 	conns   map[string]any
 	engine  *hub.Engine
@@ -115,7 +116,7 @@ func (h *Hub) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	h.conns, h.flows = parts.Connections, parts.Flows
+	h.parts, h.conns, h.flows = parts, parts.Connections, parts.Flows
 	if ac := parts.Alerts; ac != nil {
 		h.alerting = newAlerting(h.cfg, alerts.New(alerts.Options{
 			Chat: ac.Chat, Channel: ac.Channel, Issues: ac.Issues, State: h.store,

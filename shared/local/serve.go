@@ -61,17 +61,7 @@ func (h *Hub) Serve(ctx context.Context, ready func(addr string)) error {
 
 // Handler is the webhook server's handler (tests mount it on httptest).
 func (h *Hub) Handler() http.Handler {
-	in := &hub.Ingress{Queue: h.queue, Receivers: map[string]hub.WebhookReceiver{}, Routes: map[string][]string{}, Logger: h.log, Now: h.opts.Now}
-	for name, v := range h.conns {
-		if r, ok := v.(hub.WebhookReceiver); ok {
-			in.Receivers[name] = r
-		}
-	}
-	for _, f := range h.cfg.Flows {
-		if wh := f.Trigger.Webhook; wh != nil {
-			in.Routes[wh.Connection] = append(in.Routes[wh.Connection], f.Name)
-		}
-	}
+	in := h.parts.Ingress(h.queue, h.store, h.log, h.opts.Now)
 	mux := http.NewServeMux()
 	mux.Handle("/hooks/", in)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -133,3 +133,15 @@ type Tokens interface {
 	// returns t with its new Version; otherwise ErrConflict.
 	PutToken(ctx context.Context, connection string, t Token, expect int64) (Token, error)
 }
+
+// Deliveries remembers which webhook deliveries arrived, so that a replayed or retried one
+// is acknowledged without being enqueued again.
+type Deliveries interface {
+	// FirstSeen records key (a connection and the vendor's delivery id) for keep and reports
+	// whether this is its first arrival within that time. Of two concurrent calls with one
+	// key, exactly one is first.
+	FirstSeen(ctx context.Context, key string, keep time.Duration) (bool, error)
+	// Forget removes key, so that a delivery whose enqueue failed after FirstSeen is taken
+	// again when the vendor retries it. Forgetting an unknown key is not an error.
+	Forget(ctx context.Context, key string) error
+}

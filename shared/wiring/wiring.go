@@ -220,8 +220,8 @@ func (p *Parts) ResolvePeriod(flow, label string) (string, error) {
 
 // Ingress is the webhook front door for these parts: each connection whose connector
 // receives webhooks, routed to the flows whose trigger names it.
-func (p *Parts) Ingress(q queue.Queue, log *slog.Logger, now func() time.Time) *hub.Ingress {
-	in := &hub.Ingress{Queue: q, Receivers: map[string]hub.WebhookReceiver{}, Routes: map[string][]string{}, Logger: log, Now: now}
+func (p *Parts) Ingress(q queue.Queue, seen store.Deliveries, log *slog.Logger, now func() time.Time) *hub.Ingress {
+	in := &hub.Ingress{Queue: q, Deliveries: seen, Receivers: map[string]hub.WebhookReceiver{}, Routes: map[string][]string{}, Logger: log, Now: now}
 	for name, v := range p.Connections {
 		if r, ok := v.(hub.WebhookReceiver); ok {
 			in.Receivers[name] = r

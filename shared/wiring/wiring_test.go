@@ -127,7 +127,7 @@ func TestBuild(t *testing.T) {
 		}
 	})
 	t.Run("the ingress receives for the connections that verify webhooks, routed to their flows", func(t *testing.T) {
-		in := parts.Ingress(nil, nil, nil)
+		in := parts.Ingress(nil, nil, nil, nil)
 		if _, ok := in.Receivers["clock"]; !ok || len(in.Receivers) != 1 {
 			t.Fatalf("receivers %v; want clock only", in.Receivers)
 		}

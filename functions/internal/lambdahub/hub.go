@@ -108,7 +108,8 @@ func Assemble(ctx context.Context, cfg *config.File, p Ports) (*Hub, error) {
 		})
 		h.Worker.OnOutcome = h.noteOutcome
 	}
-	h.Ingress = parts.Ingress(p.Queue, p.Logger, p.Now)
+	seen, _ := p.Store.(store.Deliveries)
+	h.Ingress = parts.Ingress(p.Queue, seen, p.Logger, p.Now)
 	return h, nil
 }
 

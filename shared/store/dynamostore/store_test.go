@@ -237,3 +237,11 @@ func TestAClaimOnAKeyHeldElsewhereReadsTheHolderFromTheFailedWrite(t *testing.T)
 		t.Errorf("calls %v, want the one write", ops)
 	}
 }
+
+func TestDeliveriesConformance(t *testing.T) {
+	t.Parallel()
+	env := awstest.Start(t)
+	storetest.RunDeliveries(t, func(t *testing.T, now func() time.Time) store.Deliveries {
+		return newStore(t, env, dynamostore.Options{Now: now})
+	})
+}

@@ -34,9 +34,10 @@ type Store struct {
 }
 
 var (
-	_ store.Ledger  = (*Store)(nil)
-	_ store.Cursors = (*Store)(nil)
-	_ store.Tokens  = (*Store)(nil)
+	_ store.Ledger     = (*Store)(nil)
+	_ store.Cursors    = (*Store)(nil)
+	_ store.Tokens     = (*Store)(nil)
+	_ store.Deliveries = (*Store)(nil)
 )
 
 // schema is the store's migration steps; append, never edit. Times are Unix nanoseconds,
@@ -69,6 +70,12 @@ CREATE TABLE tokens (
 	expiry     INTEGER NOT NULL,
 	version    INTEGER NOT NULL,
 	updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`, `
+-- Webhook deliveries seen, until they expire: a replay within that time is not enqueued.
+CREATE TABLE deliveries (
+	key        TEXT    PRIMARY KEY,
+	expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 `}
 
@@ -302,6 +309,52 @@ func (s *Store) swap(ctx context.Context, expect int64, insert, update string, i
 		}
 		return nil
 	})
+}
+
+// FirstSeen records a webhook delivery; see store.Deliveries. An expired record counts as
+// not seen, and expired records are swept as new ones arrive.
+func (s *Store) FirstSeen(ctx context.Context, key string, keep time.Duration) (bool, error) {
+	if key == "" || keep <= 0 {
+		return false, fmt.Errorf("%w: a delivery needs a key and a time to keep it", ErrInvalid)
+	}
+	var first bool
+	err := sqlitedb.Write(ctx, s.db, func(ctx context.Context, tx sqlitedb.Tx) error {
+		now := s.now()
+		res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (key, expires_at) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE deliveries.expires_at <= ?`,
+			key, nanos(now.Add(keep)), nanos(now))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		first = n == 1
+		if first {
+			// A few expired rows go with each new one, so the table stays as large as the
+			// deliveries of the last keep period.
+			_, err = tx.ExecContext(ctx, `DELETE FROM deliveries WHERE key IN
+				(SELECT key FROM deliveries WHERE expires_at <= ? LIMIT 16)`, nanos(now))
+		}
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("sqlitestore: record delivery: %w", err)
+	}
+	return first, nil
+}
+
+// Forget removes a delivery's record; see store.Deliveries.
+func (s *Store) Forget(ctx context.Context, key string) error {
+	err := sqlitedb.Write(ctx, s.db, func(ctx context.Context, tx sqlitedb.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM deliveries WHERE key = ?`, key)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sqlitestore: forget delivery: %w", err)
+	}
+	return nil
 }
 
 // nanos is how times are stored: Unix nanoseconds; the zero time is 0.

@@ -158,3 +158,10 @@ func TestExpiredUsesTheLeaseIndex(t *testing.T) {
 		t.Errorf("plan: %s", joined)
 	}
 }
+
+func TestDeliveriesConformance(t *testing.T) {
+	t.Parallel()
+	storetest.RunDeliveries(t, func(t *testing.T, now func() time.Time) store.Deliveries {
+		return newStore(t, openDB(t), now)
+	})
+}
