@@ -77,6 +77,9 @@ CREATE TABLE deliveries (
 	key        TEXT    PRIMARY KEY,
 	expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+`, `
+-- The sweep of expired deliveries reads them by expiry.
+CREATE INDEX deliveries_expiry ON deliveries (expires_at);
 `}
 
 // New opens the store in db, creating its tables on first use.
