@@ -123,39 +123,16 @@ func (in *Ingress) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed webhook", http.StatusBadRequest)
 		return
 	}
-	fresh, marked, dups, err := in.firstArrivals(r.Context(), conn, res.Events)
+	accepted, dups, jobs, err := in.enqueue(r.Context(), conn, res.Events)
 	if err != nil {
-		log.Error("webhook deliveries not checked", "err", err)
+		log.Error("webhook not enqueued", "err", err)
 		http.Error(w, "try again", http.StatusServiceUnavailable)
 		return
-	}
-	batch := make([]queue.Outgoing, 0, len(fresh)*len(in.Routes[conn]))
-	now := in.now().UTC()
-	for _, ev := range fresh {
-		for _, flow := range in.Routes[conn] {
-			job := Job{Flow: flow, RunID: webhookRunID(conn, flow, ev.ID), Trigger: "webhook", At: now, Event: &ev}
-			b, err := Envelope{Kind: KindJob, Job: &job}.Encode()
-			if err != nil {
-				in.forget(r.Context(), marked)
-				http.Error(w, "could not encode", http.StatusInternalServerError)
-				return
-			}
-			batch = append(batch, queue.Outgoing{Body: b, Attributes: map[string]string{"kind": string(KindJob), "flow": flow, "run_id": job.RunID}})
-		}
-	}
-	if len(batch) > 0 {
-		if err := in.Queue.Send(r.Context(), batch); err != nil {
-			// Not taken: the vendor's retry must find the delivery new again.
-			in.forget(context.WithoutCancel(r.Context()), marked)
-			log.Error("webhook not enqueued", "err", err)
-			http.Error(w, "try again", http.StatusServiceUnavailable)
-			return
-		}
 	}
 	if dups > 0 {
 		log.Info("webhook deliveries already taken: acknowledged, not enqueued again", "duplicates", dups)
 	}
-	log.Info("webhook enqueued", "events", len(res.Events), "jobs", len(batch))
+	log.Info("webhook enqueued", "events", len(res.Events), "jobs", jobs)
 	if res.Reply != nil {
 		if res.Reply.ContentType != "" {
 			w.Header().Set("Content-Type", res.Reply.ContentType)
@@ -166,7 +143,88 @@ func (in *Ingress) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusAccepted)
-	_ = json.NewEncoder(w).Encode(map[string]int{"accepted": len(fresh), "duplicates": dups})
+	_ = json.NewEncoder(w).Encode(map[string]int{"accepted": accepted, "duplicates": dups})
+}
+
+// enqueue turns the events not taken before into jobs for the routed flows and enqueues
+// them durably. With a queue that is a OnceSender, each event's delivery id is recorded in
+// the same write as its jobs; otherwise it is recorded first and forgotten again if the
+// enqueue fails, so the vendor's retry is taken.
+func (in *Ingress) enqueue(ctx context.Context, conn string, events []WebhookEvent) (accepted, dups, jobs int, err error) {
+	now := in.now().UTC()
+	jobsOf := func(ev *WebhookEvent) ([]queue.Outgoing, error) {
+		out := make([]queue.Outgoing, 0, len(in.Routes[conn]))
+		for _, flow := range in.Routes[conn] {
+			job := Job{Flow: flow, RunID: webhookRunID(conn, flow, ev.ID), Trigger: "webhook", At: now, Event: ev}
+			b, err := Envelope{Kind: KindJob, Job: &job}.Encode()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, queue.Outgoing{Body: b, Attributes: map[string]string{"kind": string(KindJob), "flow": flow, "run_id": job.RunID}})
+		}
+		return out, nil
+	}
+	if once, ok := in.Queue.(OnceSender); ok && in.Deliveries != nil {
+		for i := range events {
+			ev := &events[i]
+			batch, err := jobsOf(ev)
+			if err != nil {
+				return accepted, dups, jobs, err
+			}
+			sent := true
+			if ev.ID == "" {
+				err = in.Queue.Send(ctx, batch)
+			} else {
+				sent, err = once.SendOnce(ctx, conn+"/"+ev.ID, in.keep(), batch)
+			}
+			if err != nil {
+				return accepted, dups, jobs, err
+			}
+			if !sent {
+				dups++
+				continue
+			}
+			accepted++
+			jobs += len(batch)
+		}
+		return accepted, dups, jobs, nil
+	}
+
+	fresh, marked, dups, err := in.firstArrivals(ctx, conn, events)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	var batch []queue.Outgoing
+	for i := range fresh {
+		b, err := jobsOf(&fresh[i])
+		if err != nil {
+			in.forget(context.WithoutCancel(ctx), marked)
+			return 0, dups, 0, err
+		}
+		batch = append(batch, b...)
+	}
+	if len(batch) > 0 {
+		if err := in.Queue.Send(ctx, batch); err != nil {
+			// Not taken: the vendor's retry must find the delivery new again.
+			in.forget(context.WithoutCancel(ctx), marked)
+			return 0, dups, 0, err
+		}
+	}
+	return len(fresh), dups, len(batch), nil
+}
+
+// OnceSender is the optional ability of a queue to record a webhook delivery id and enqueue
+// its jobs in one durable write (the embedded runtime's SQLite holds both), so a webhook
+// costs one commit, not two. sent is false when the delivery was taken before.
+type OnceSender interface {
+	SendOnce(ctx context.Context, key string, keep time.Duration, batch []queue.Outgoing) (sent bool, err error)
+}
+
+func (in *Ingress) keep() time.Duration {
+	if in.Keep > 0 {
+		return in.Keep
+	}
+	return 72 * time.Hour
 }
 
 // firstArrivals keeps the events not taken before, marking each as taken; marked are the
@@ -175,10 +233,7 @@ func (in *Ingress) firstArrivals(ctx context.Context, conn string, events []Webh
 	if in.Deliveries == nil {
 		return events, nil, 0, nil
 	}
-	keep := in.Keep
-	if keep <= 0 {
-		keep = 72 * time.Hour
-	}
+	keep := in.keep()
 	for _, ev := range events {
 		if ev.ID == "" {
 			fresh = append(fresh, ev)

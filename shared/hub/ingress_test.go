@@ -10,9 +10,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/queue"
+	"github.com/urakata/urakata/shared/queue/sqlitequeue"
+	"github.com/urakata/urakata/shared/sqlitedb"
+	"github.com/urakata/urakata/shared/store/sqlitestore"
 )
 
 // fakeReceiver verifies like a vendor would: the header X-Signature must be "good"; the
@@ -214,5 +218,35 @@ func TestIngressAcknowledgesAReplayWithoutEnqueuingIt(t *testing.T) {
 	in.Queue = b.queue
 	if rec := post(in, http.MethodPost, "/hooks/kot", "good", `{"events":[{"id":"ev-8"}]}`); rec.Code != http.StatusAccepted || !strings.Contains(rec.Body.String(), `"accepted":1`) {
 		t.Fatalf("the vendor's retry after a failed enqueue: %d %s; want it taken", rec.Code, rec.Body)
+	}
+}
+
+// onceBackend records a delivery id and enqueues its jobs in one SQLite transaction, as
+// the embedded runtime's ingress does.
+type onceBackend struct {
+	*sqlitequeue.Queue
+	store *sqlitestore.Store
+}
+
+func (o onceBackend) SendOnce(ctx context.Context, key string, keep time.Duration, batch []queue.Outgoing) (bool, error) {
+	return o.Queue.SendIf(ctx, func(ctx context.Context, tx sqlitedb.Tx) (bool, error) {
+		return o.store.FirstSeenIn(ctx, tx, key, keep)
+	}, batch)
+}
+
+func TestIngressRecordsTheDeliveryAndItsJobsInOneWrite(t *testing.T) {
+	t.Parallel()
+	in, b := newIngress(t)
+	in.Queue, in.Deliveries = onceBackend{b.queue, b.store}, b.store
+	body := `{"events":[{"id":"ev-9"},{"id":"ev-10"}]}`
+	if rec := post(in, http.MethodPost, "/hooks/kot", "good", body); rec.Code != http.StatusAccepted || !strings.Contains(rec.Body.String(), `"accepted":2,`) {
+		t.Fatalf("first delivery: %d %s", rec.Code, rec.Body)
+	}
+	if rec := post(in, http.MethodPost, "/hooks/kot", "good", `{"events":[{"id":"ev-10"},{"id":"ev-11"}]}`); rec.Code != http.StatusAccepted ||
+		!strings.Contains(rec.Body.String(), `"accepted":1,`) || !strings.Contains(rec.Body.String(), `"duplicates":1`) {
+		t.Fatalf("a delivery repeating one event: %d %s; want the new one taken and the repeat counted", rec.Code, rec.Body)
+	}
+	if n := len(receiveAll(t, b.queue)); n != 6 {
+		t.Fatalf("%d jobs queued; want 6 (three events, two routed flows each)", n)
 	}
 }

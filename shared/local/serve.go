@@ -14,6 +14,9 @@ import (
 
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/queue"
+	"github.com/urakata/urakata/shared/queue/sqlitequeue"
+	"github.com/urakata/urakata/shared/sqlitedb"
+	"github.com/urakata/urakata/shared/store/sqlitestore"
 )
 
 // Serve runs the hub until ctx ends: the workers, a scheduler for every flow with a
@@ -61,7 +64,7 @@ func (h *Hub) Serve(ctx context.Context, ready func(addr string)) error {
 
 // Handler is the webhook server's handler (tests mount it on httptest).
 func (h *Hub) Handler() http.Handler {
-	in := h.parts.Ingress(h.queue, h.store, h.log, h.opts.Now)
+	in := h.parts.Ingress(onceQueue{h.queue, h.store}, h.store, h.log, h.opts.Now)
 	mux := http.NewServeMux()
 	mux.Handle("/hooks/", in)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -177,4 +180,19 @@ func (h *Hub) now() time.Time {
 		return h.opts.Now()
 	}
 	return time.Now()
+}
+
+// onceQueue lets the webhook ingress record a delivery id and enqueue its jobs in one
+// SQLite transaction (hub.OnceSender): one durable commit per webhook, not two.
+type onceQueue struct {
+	*sqlitequeue.Queue
+	store *sqlitestore.Store
+}
+
+var _ hub.OnceSender = onceQueue{}
+
+func (o onceQueue) SendOnce(ctx context.Context, key string, keep time.Duration, batch []queue.Outgoing) (bool, error) {
+	return o.Queue.SendIf(ctx, func(ctx context.Context, tx sqlitedb.Tx) (bool, error) {
+		return o.store.FirstSeenIn(ctx, tx, key, keep)
+	}, batch)
 }

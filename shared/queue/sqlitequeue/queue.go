@@ -140,8 +140,16 @@ func (q *Queue) write(ctx context.Context, fn func(ctx context.Context, tx sqlit
 // Send stores the batch in one transaction, shared with whatever other writes are
 // waiting, and returns once it is committed and fsync'd.
 func (q *Queue) Send(ctx context.Context, batch []queue.Outgoing) error {
-	if len(batch) == 0 {
-		return nil
+	_, err := q.SendIf(ctx, nil, batch)
+	return err
+}
+
+// SendIf enqueues batch only if cond, run in the same transaction (on the same database),
+// says so, and reports whether it did: a webhook's delivery id is recorded and its jobs
+// enqueued in one durable write. A nil cond always sends.
+func (q *Queue) SendIf(ctx context.Context, cond func(ctx context.Context, tx sqlitedb.Tx) (bool, error), batch []queue.Outgoing) (bool, error) {
+	if len(batch) == 0 && cond == nil {
+		return false, nil
 	}
 	type row struct {
 		body  []byte
@@ -151,12 +159,12 @@ func (q *Queue) Send(ctx context.Context, batch []queue.Outgoing) error {
 	rows := make([]row, len(batch))
 	for i, m := range batch {
 		if m.Delay < 0 || m.Delay > MaxDelay {
-			return fmt.Errorf("%w: send to %s: message %d: delay %s is outside 0 to %s",
+			return false, fmt.Errorf("%w: send to %s: message %d: delay %s is outside 0 to %s",
 				ErrInvalid, q.name, i, m.Delay, MaxDelay)
 		}
 		attrs, err := encodeAttributes(m.Attributes)
 		if err != nil {
-			return fmt.Errorf("sqlitequeue: send to %s: message %d: %w", q.name, i, err)
+			return false, fmt.Errorf("sqlitequeue: send to %s: message %d: %w", q.name, i, err)
 		}
 		body := m.Body
 		if body == nil {
@@ -164,7 +172,14 @@ func (q *Queue) Send(ctx context.Context, batch []queue.Outgoing) error {
 		}
 		rows[i] = row{body: body, attrs: attrs, delay: m.Delay}
 	}
+	sent := false
 	err := q.write(ctx, func(ctx context.Context, tx sqlitedb.Tx) error {
+		if cond != nil {
+			ok, err := cond(ctx, tx)
+			if err != nil || !ok {
+				return err
+			}
+		}
 		now := q.now()
 		for _, r := range rows {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO queue_messages
@@ -173,13 +188,16 @@ func (q *Queue) Send(ctx context.Context, batch []queue.Outgoing) error {
 				return err
 			}
 		}
+		sent = true
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("sqlitequeue: send %d messages to %s: %w", len(batch), q.name, err)
+		return false, fmt.Errorf("sqlitequeue: send %d messages to %s: %w", len(batch), q.name, err)
 	}
-	sqlitedb.Signal(q.db, q.topic)
-	return nil
+	if sent && len(rows) > 0 {
+		sqlitedb.Signal(q.db, q.topic)
+	}
+	return sent, nil
 }
 
 // Receive returns up to opts.Max visible messages, oldest visible first, and hides them for

@@ -317,35 +317,40 @@ func (s *Store) swap(ctx context.Context, expect int64, insert, update string, i
 // FirstSeen records a webhook delivery; see store.Deliveries. An expired record counts as
 // not seen, and expired records are swept as new ones arrive.
 func (s *Store) FirstSeen(ctx context.Context, key string, keep time.Duration) (bool, error) {
-	if key == "" || keep <= 0 {
-		return false, fmt.Errorf("%w: a delivery needs a key and a time to keep it", ErrInvalid)
-	}
 	var first bool
 	err := sqlitedb.Write(ctx, s.db, func(ctx context.Context, tx sqlitedb.Tx) error {
-		now := s.now()
-		res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (key, expires_at) VALUES (?, ?)
-			ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE deliveries.expires_at <= ?`,
-			key, nanos(now.Add(keep)), nanos(now))
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		first = n == 1
-		if first {
-			// A few expired rows go with each new one, so the table stays as large as the
-			// deliveries of the last keep period.
-			_, err = tx.ExecContext(ctx, `DELETE FROM deliveries WHERE key IN
-				(SELECT key FROM deliveries WHERE expires_at <= ? LIMIT 16)`, nanos(now))
-		}
+		var err error
+		first, err = s.FirstSeenIn(ctx, tx, key, keep)
 		return err
 	})
 	if err != nil {
 		return false, fmt.Errorf("sqlitestore: record delivery: %w", err)
 	}
 	return first, nil
+}
+
+// FirstSeenIn is FirstSeen within a write the caller makes on the same database, so that
+// recording a delivery and enqueuing its jobs (sqlitequeue.Queue.SendIf) is one commit.
+func (s *Store) FirstSeenIn(ctx context.Context, tx sqlitedb.Tx, key string, keep time.Duration) (bool, error) {
+	if key == "" || keep <= 0 {
+		return false, fmt.Errorf("%w: a delivery needs a key and a time to keep it", ErrInvalid)
+	}
+	now := s.now()
+	res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (key, expires_at) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE deliveries.expires_at <= ?`,
+		key, nanos(now.Add(keep)), nanos(now))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n != 1 {
+		return false, err
+	}
+	// A few expired rows go with each new one, so the table stays as large as the
+	// deliveries of the last keep period.
+	_, err = tx.ExecContext(ctx, `DELETE FROM deliveries WHERE key IN
+		(SELECT key FROM deliveries WHERE expires_at <= ? LIMIT 16)`, nanos(now))
+	return true, err
 }
 
 // Forget removes a delivery's record; see store.Deliveries.
