@@ -46,8 +46,6 @@ type Hub struct {
 	queue   *sqlitequeue.Queue
 	store   *sqlitestore.Store
 	parts   *wiring.Parts
-	flows   map[string]hub.BoundFlow
-	conns   map[string]any
 	engine  *hub.Engine
 	worker  *hub.Worker
 	tracker *tracker
@@ -59,7 +57,7 @@ type Hub struct {
 // Open builds the hub: the data folder and its database, every connection's connector and
 // every flow. A missing secret or an unknown vendor is an error that names the connection.
 func Open(ctx context.Context, cfg *config.File, opts Options) (*Hub, error) {
-	h := &Hub{cfg: cfg, opts: opts, flows: map[string]hub.BoundFlow{}, conns: map[string]any{}, tracker: newTracker()}
+	h := &Hub{cfg: cfg, opts: opts, tracker: newTracker()}
 	h.log = opts.Logger
 	if h.log == nil {
 		h.log = slog.Default()
@@ -91,7 +89,7 @@ func Open(ctx context.Context, cfg *config.File, opts Options) (*Hub, error) {
 	h.engine = &hub.Engine{Queue: h.queue, Ledger: h.store, Cursors: h.store, Logger: h.log, Now: opts.Now}
 	h.worker = &hub.Worker{
 		Queue: h.queue, Ledger: h.store, Engine: h.engine,
-		Flows:       func(name string) (hub.BoundFlow, bool) { bf, ok := h.flows[name]; return bf, ok },
+		Flows:       func(name string) (hub.BoundFlow, bool) { return h.parts.Flow(name) },
 		Owner:       owner(),
 		Lease:       cfg.Runtime.Lease,
 		Visibility:  cfg.Runtime.Visibility,
@@ -116,7 +114,7 @@ func (h *Hub) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	h.parts, h.conns, h.flows = parts, parts.Connections, parts.Flows
+	h.parts = parts
 	if ac := parts.Alerts; ac != nil {
 		h.alerting = newAlerting(h.cfg, alerts.New(alerts.Options{
 			Chat: ac.Chat, Channel: ac.Channel, Issues: ac.Issues, State: h.store,

@@ -82,7 +82,7 @@ func (h *Hub) Run(ctx context.Context, req RunRequest) (Result, error) {
 		names = h.FlowNames()
 	}
 	for _, n := range names {
-		if _, ok := h.flows[n]; !ok {
+		if _, ok := h.parts.Flow(n); !ok {
 			return Result{}, &config.UnknownFlowError{Name: n, Known: h.FlowNames()}
 		}
 	}
@@ -105,7 +105,7 @@ func (h *Hub) Run(ctx context.Context, req RunRequest) (Result, error) {
 }
 
 func (h *Hub) runFlow(ctx context.Context, name string, req RunRequest) FlowResult {
-	bf := h.flows[name]
+	bf, _ := h.parts.Flow(name)
 	start := time.Now()
 	fr := FlowResult{Name: name, Type: h.flowType(name), RunID: newRunID(), Period: req.Period}
 	if pr, ok := bf.Flow.(periodResolver); ok {

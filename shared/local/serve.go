@@ -102,7 +102,8 @@ func (h *Hub) schedule(ctx context.Context, flow string) {
 		case <-time.After(time.Until(next)):
 		}
 		job := hub.Job{Flow: flow, RunID: newRunID(), Trigger: "schedule", At: next.UTC()}
-		if pr, ok := h.flows[flow].Flow.(periodResolver); ok {
+		bf, _ := h.parts.Flow(flow)
+		if pr, ok := bf.Flow.(periodResolver); ok {
 			p, err := pr.ResolvePeriod("")
 			if err != nil {
 				h.log.Error("schedule: no pay period", "flow", flow, "err", err)
