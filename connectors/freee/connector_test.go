@@ -62,7 +62,7 @@ func setupHR(t *testing.T) (*HR, *http.ServeMux) {
 	}
 	hr := v.(*HR)
 	// Keep freee's throttle rules but retry in milliseconds, so error paths run fast.
-	hr.Client.http = httpx.New(testPolicy())
+	hr.Client.HTTP = httpx.New(testPolicy())
 	return hr, api
 }
 

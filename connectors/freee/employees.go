@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/model"
 )
 
@@ -38,7 +39,7 @@ type CompanyEmployee struct {
 func (s *EmployeesService) ListCompany(ctx context.Context, companyID int64, opts *ListOptions) ([]CompanyEmployee, *Response, error) {
 	q := url.Values{}
 	opts.values(q)
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, "api/v1/companies/%d/employees", companyID), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, "api/v1/companies/%d/employees", companyID), nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -101,7 +102,7 @@ func (s *EmployeesService) List(ctx context.Context, opts *EmployeesListOptions)
 	q.Set("year", strconv.Itoa(opts.Year))
 	q.Set("month", strconv.Itoa(opts.Month))
 	opts.ListOptions.values(q)
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, "api/v1/employees"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, "api/v1/employees"), nil)
 	if err != nil {
 		return nil, nil, err
 	}

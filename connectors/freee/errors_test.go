@@ -162,8 +162,8 @@ func TestDo_renewsOnceAfter401(t *testing.T) {
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if auth.renews.Load() != 1 || len(tokens) != 2 || tokens[1] != "Bearer renewed-access" {
-				t.Errorf("renews = %d, tokens sent = %v; want one renewal and a retry with it", auth.renews.Load(), tokens)
+			if auth.Renews.Load() != 1 || len(tokens) != 2 || tokens[1] != "Bearer renewed-access" {
+				t.Errorf("renews = %d, tokens sent = %v; want one renewal and a retry with it", auth.Renews.Load(), tokens)
 			}
 		})
 	}
@@ -178,8 +178,8 @@ func TestDo_renewsOnceAfter401(t *testing.T) {
 		})
 		_, _, err := client.Users.Me(t.Context())
 		var pe *fault.PermanentError
-		if !errors.As(err, &pe) || pe.Status != 401 || auth.renews.Load() != 1 || hits.Load() != 2 {
-			t.Errorf("err = %v, renews %d, hits %d; want Permanent 401 after one renewal", err, auth.renews.Load(), hits.Load())
+		if !errors.As(err, &pe) || pe.Status != 401 || auth.Renews.Load() != 1 || hits.Load() != 2 {
+			t.Errorf("err = %v, renews %d, hits %d; want Permanent 401 after one renewal", err, auth.Renews.Load(), hits.Load())
 		}
 	})
 }

@@ -1,21 +1,18 @@
 package freee
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/httpx"
 	"github.com/urakata/urakata/shared/oauth"
-	"github.com/urakata/urakata/shared/secrets"
 )
 
 const (
@@ -25,7 +22,6 @@ const (
 	DefaultBaseURL = "https://api.freee.co.jp/hr"
 	// PageLimit is the largest page freee HR serves.
 	PageLimit = 100
-	userAgent = "urakata"
 )
 
 // Authorizer gives each request its access token. *TokenSource is the real one; a 401 is
@@ -35,10 +31,9 @@ type Authorizer = oauth.Authorizer
 // Client talks to freee HR for one connection. Its services share one httpx.Client, so
 // they share the connection's limiter and quota state.
 type Client struct {
-	http *httpx.Client
-	auth Authorizer
-	// BaseURL is the API root, with a trailing slash; requests are resolved against it.
-	BaseURL *url.URL
+	// Client is the shared request core: BaseURL (the API root, with a trailing slash),
+	// NewRequest, and the send with the bearer token behind Do.
+	rest.Client
 
 	common service
 
@@ -62,14 +57,11 @@ func NewClient(hc *httpx.Client, auth Authorizer, baseURL string) (*Client, erro
 	if baseURL == "" {
 		baseURL = DefaultBaseURL
 	}
-	u, err := url.Parse(baseURL)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("%s: base URL %q is not an absolute URL", Vendor, baseURL)
+	core, err := rest.New(Vendor, hc, auth, baseURL)
+	if err != nil {
+		return nil, err
 	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
-	}
-	c := &Client{http: hc, auth: auth, BaseURL: u}
+	c := &Client{Client: core}
 	c.common.client = c
 	c.Users = (*UsersService)(&c.common)
 	c.Employees = (*EmployeesService)(&c.common)
@@ -77,33 +69,6 @@ func NewClient(hc *httpx.Client, auth Authorizer, baseURL string) (*Client, erro
 	c.WorkRecords = (*WorkRecordsService)(&c.common)
 	c.WorkRecordSummaries = (*WorkRecordSummariesService)(&c.common)
 	return c, nil
-}
-
-// NewRequest builds a request for path (relative to BaseURL, e.g. "api/v1/users/me", with
-// its query) and body, which is sent as JSON when not nil.
-func (c *Client) NewRequest(method, path string, body any) (*http.Request, error) {
-	u, err := c.BaseURL.Parse(strings.TrimPrefix(path, "/"))
-	if err != nil {
-		return nil, fmt.Errorf("%s: path %q: %w", Vendor, path, err)
-	}
-	var buf io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return nil, fmt.Errorf("%s: encode %s body: %w", Vendor, method, err)
-		}
-		buf = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, u.String(), buf)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", Vendor, err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", userAgent)
-	return req, nil
 }
 
 // Response is freee's answer with the quota state and, for list calls, where the next page
@@ -119,32 +84,11 @@ type Response struct {
 // when an access token expired early. Errors are typed as httpx documents; a body that is
 // not the JSON expected is a transient error.
 func (c *Client) Do(ctx context.Context, req *http.Request, v any) (*Response, error) {
-	hr, err := oauth.Send(ctx, c.auth, func(token secrets.Secret) (*httpx.Response, error) { return c.send(ctx, req, token) })
-	var resp *Response
-	if hr != nil {
-		resp = &Response{Response: hr}
+	hr, err := c.Client.Do(ctx, req, v)
+	if hr == nil {
+		return nil, err
 	}
-	if err != nil || v == nil {
-		return resp, err
-	}
-	if err := json.NewDecoder(hr.Body).Decode(v); err != nil && err != io.EOF {
-		return resp, fmt.Errorf("%s: decode %s %s: %w", Vendor, req.Method, req.URL.Path, err)
-	}
-	return resp, nil
-}
-
-// send sends a copy of req carrying token, so that req can be sent again.
-func (c *Client) send(ctx context.Context, req *http.Request, token secrets.Secret) (*httpx.Response, error) {
-	r := req.Clone(ctx)
-	if req.GetBody != nil {
-		body, err := req.GetBody()
-		if err != nil {
-			return nil, fmt.Errorf("%s: rewind body: %w", Vendor, err)
-		}
-		r.Body = body
-	}
-	r.Header.Set("Authorization", "Bearer "+token.Reveal())
-	return c.http.Do(ctx, r)
+	return &Response{Response: hr}, err
 }
 
 // ListOptions pages through a list. freee serves at most PageLimit items a page.
@@ -182,15 +126,6 @@ func nextOffset(o *ListOptions, n int) int {
 		return 0
 	}
 	return offset + n
-}
-
-// pathf builds a request path with its query.
-func pathf(q url.Values, format string, args ...any) string {
-	p := fmt.Sprintf(format, args...)
-	if len(q) > 0 {
-		p += "?" + q.Encode()
-	}
-	return p
 }
 
 // all walks every page: list is called with each page's options until it reports no next

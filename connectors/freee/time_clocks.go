@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/model"
 )
 
@@ -62,7 +63,7 @@ func (s *TimeClocksService) List(ctx context.Context, employeeID int64, opts *Ti
 		q.Set("to_date", opts.ToDate.String())
 	}
 	opts.ListOptions.values(q)
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, "api/v1/employees/%d/time_clocks", employeeID), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, "api/v1/employees/%d/time_clocks", employeeID), nil)
 	if err != nil {
 		return nil, nil, err
 	}

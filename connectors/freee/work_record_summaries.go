@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/model"
 )
 
@@ -92,7 +93,7 @@ func (s *WorkRecordSummariesService) Get(ctx context.Context, employeeID int64, 
 	if opts.WorkRecords {
 		q.Set("work_records", "true")
 	}
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, "api/v1/employees/%d/work_record_summaries/%d/%d", employeeID, year, month), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, "api/v1/employees/%d/work_record_summaries/%d/%d", employeeID, year, month), nil)
 	if err != nil {
 		return nil, nil, err
 	}

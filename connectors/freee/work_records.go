@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/model"
 )
 
@@ -88,7 +89,7 @@ func (r WorkRecord) PaidLeaveDays() model.Days {
 //meta:operation GET /api/v1/employees/{employee_id}/work_records/{date}
 func (s *WorkRecordsService) Get(ctx context.Context, employeeID int64, date model.Date, companyID int64) (*WorkRecord, *Response, error) {
 	q := url.Values{"company_id": {strconv.FormatInt(companyID, 10)}}
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, "api/v1/employees/%d/work_records/%s", employeeID, date), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, "api/v1/employees/%d/work_records/%s", employeeID, date), nil)
 	if err != nil {
 		return nil, nil, err
 	}

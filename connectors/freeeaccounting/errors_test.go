@@ -215,8 +215,8 @@ func TestDo_renewsOnceAfter401(t *testing.T) {
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if auth.renews.Load() != 1 || len(tokens) != 2 || tokens[1] != "Bearer renewed-access" {
-				t.Errorf("renews = %d, tokens sent = %v; want one renewal and a retry with it", auth.renews.Load(), tokens)
+			if auth.Renews.Load() != 1 || len(tokens) != 2 || tokens[1] != "Bearer renewed-access" {
+				t.Errorf("renews = %d, tokens sent = %v; want one renewal and a retry with it", auth.Renews.Load(), tokens)
 			}
 		})
 	}
@@ -229,8 +229,8 @@ func TestDo_renewsOnceAfter401(t *testing.T) {
 			writeJSON(w, 401, map[string]string{"message": "アクセストークンが無効です"})
 		})
 		_, _, err := client.Users.Me(t.Context())
-		if !permanentStatus(err, 401) || auth.renews.Load() != 1 || hits.Load() != 2 {
-			t.Errorf("err = %v, renews %d, hits %d; want Permanent 401 after one renewal", err, auth.renews.Load(), hits.Load())
+		if !permanentStatus(err, 401) || auth.Renews.Load() != 1 || hits.Load() != 2 {
+			t.Errorf("err = %v, renews %d, hits %d; want Permanent 401 after one renewal", err, auth.Renews.Load(), hits.Load())
 		}
 	})
 }

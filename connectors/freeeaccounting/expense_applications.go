@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/model"
 )
 
@@ -154,7 +155,7 @@ func (s *ExpenseApplicationsService) List(ctx context.Context, opts *ExpenseAppl
 		q.Set("applicant_id", strconv.FormatInt(opts.ApplicantID, 10))
 	}
 	opts.ListOptions.values(q, ExpenseApplicationsPageLimit)
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, "api/1/expense_applications"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, "api/1/expense_applications"), nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -183,7 +184,7 @@ func (s *ExpenseApplicationsService) ListIter(ctx context.Context, opts ExpenseA
 //meta:operation GET /api/1/expense_applications/{id}
 func (s *ExpenseApplicationsService) Get(ctx context.Context, companyID, id int64) (*ExpenseApplication, *Response, error) {
 	q := url.Values{"company_id": {strconv.FormatInt(companyID, 10)}}
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, "api/1/expense_applications/%d", id), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, "api/1/expense_applications/%d", id), nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -224,7 +225,7 @@ type ExpenseTemplate struct {
 func (s *ExpenseTemplatesService) List(ctx context.Context, companyID int64, opts *ListOptions) ([]ExpenseTemplate, *Response, error) {
 	q := url.Values{"company_id": {strconv.FormatInt(companyID, 10)}}
 	opts.values(q, ExpenseTemplatesPageLimit)
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, "api/1/expense_application_line_templates"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, "api/1/expense_application_line_templates"), nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -279,7 +280,7 @@ type ReceiptMetadata struct {
 //meta:operation GET /api/1/receipts/{id}
 func (s *ReceiptsService) Get(ctx context.Context, companyID, id int64) (*Receipt, *Response, error) {
 	q := url.Values{"company_id": {strconv.FormatInt(companyID, 10)}}
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, "api/1/receipts/%d", id), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, "api/1/receipts/%d", id), nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/model"
 )
 
@@ -133,7 +134,7 @@ func (s *ManualJournalsService) List(ctx context.Context, opts *ManualJournalsLi
 		q.Set("end_issue_date", opts.EndIssueDate.String())
 	}
 	opts.ListOptions.values(q, ManualJournalsPageLimit)
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, "api/1/manual_journals"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, "api/1/manual_journals"), nil)
 	if err != nil {
 		return nil, nil, err
 	}

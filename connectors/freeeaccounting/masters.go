@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/model"
 )
 
@@ -46,7 +47,7 @@ func (s *AccountItemsService) List(ctx context.Context, companyID int64, opts *A
 	if opts != nil && !opts.BaseDate.IsZero() {
 		q.Set("base_date", opts.BaseDate.String())
 	}
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, "api/1/account_items"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, "api/1/account_items"), nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -136,7 +137,7 @@ type Section struct {
 //meta:operation GET /api/1/sections
 func (s *SectionsService) List(ctx context.Context, companyID int64) ([]Section, *Response, error) {
 	q := url.Values{"company_id": {strconv.FormatInt(companyID, 10)}}
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, "api/1/sections"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, "api/1/sections"), nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -191,7 +192,7 @@ func (s *PartnersService) List(ctx context.Context, opts *PartnersListOptions) (
 		q.Set("keyword", opts.Keyword)
 	}
 	opts.ListOptions.values(q, PartnersPageLimit)
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, "api/1/partners"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, "api/1/partners"), nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -243,7 +244,7 @@ func (s *UsersService) List(ctx context.Context, companyID int64, limit int) ([]
 		limit = UsersLimit
 	}
 	q := url.Values{"company_id": {strconv.FormatInt(companyID, 10)}, "limit": {strconv.Itoa(limit)}}
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, "api/1/users"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, "api/1/users"), nil)
 	if err != nil {
 		return nil, nil, err
 	}

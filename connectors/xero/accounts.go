@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+
+	"github.com/urakata/urakata/connectors/internal/rest"
 )
 
 // AccountsService reads the chart of accounts.
@@ -51,7 +53,7 @@ func (f *ListFilter) values(q url.Values) {
 func (s *AccountsService) List(ctx context.Context, filter *ListFilter) ([]Account, *Response, error) {
 	q := url.Values{}
 	filter.values(q)
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, accountingAPI+"Accounts"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, accountingAPI+"Accounts"), nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -86,7 +88,7 @@ type TaxRate struct {
 func (s *TaxRatesService) List(ctx context.Context, filter *ListFilter) ([]TaxRate, *Response, error) {
 	q := url.Values{}
 	filter.values(q)
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, accountingAPI+"TaxRates"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, accountingAPI+"TaxRates"), nil)
 	if err != nil {
 		return nil, nil, err
 	}

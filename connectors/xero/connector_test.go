@@ -63,7 +63,7 @@ func sandbox(t *testing.T, opts xerotest.Options, settings map[string]any) (*xer
 	x := v.(*Xero)
 	p := testPolicy()
 	p.Rate, p.Burst = Policy(60000).Rate, 1
-	x.Client.http = httpx.New(p)
+	x.Client.HTTP = httpx.New(p)
 	return srv, x
 }
 

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/urakata/urakata/connectors/internal/rest"
 )
 
 // EmployeesService reads payroll (UK) employees.
@@ -43,7 +45,7 @@ type employeesPage struct {
 func (s *EmployeesService) List(ctx context.Context, opts *ListOptions) ([]Employee, *Response, error) {
 	page := opts.page()
 	q := url.Values{"page": {strconv.Itoa(page)}}
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, payrollAPI+"Employees"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, payrollAPI+"Employees"), nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -108,7 +110,7 @@ type EarningsRate struct {
 func (s *EarningsRatesService) List(ctx context.Context, opts *ListOptions) ([]EarningsRate, *Response, error) {
 	page := opts.page()
 	q := url.Values{"page": {strconv.Itoa(page)}}
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, payrollAPI+"EarningsRates"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, payrollAPI+"EarningsRates"), nil)
 	if err != nil {
 		return nil, nil, err
 	}

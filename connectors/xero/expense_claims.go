@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/urakata/urakata/connectors/internal/rest"
 )
 
 // ExpenseClaimsService reads expense claims (経費精算).
@@ -65,7 +67,7 @@ func (s *ExpenseClaimsService) List(ctx context.Context, opts *ExpenseClaimsList
 	}
 	q := url.Values{}
 	opts.ListFilter.values(q)
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, accountingAPI+"ExpenseClaims"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, accountingAPI+"ExpenseClaims"), nil)
 	if err != nil {
 		return nil, nil, err
 	}

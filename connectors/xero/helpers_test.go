@@ -1,18 +1,14 @@
 package xero
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"reflect"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/urakata/urakata/connectors/internal/rest/resttest"
 	"github.com/urakata/urakata/shared/httpx"
-	"github.com/urakata/urakata/shared/secrets"
 )
 
 // baseURLPath is a non-empty path the API host is mounted under, so that a request built
@@ -35,17 +31,9 @@ func testPolicy() httpx.Policy {
 // baseURLPath.
 func setup(t *testing.T) (*Client, *http.ServeMux, *staticAuth) {
 	t.Helper()
-	mux := http.NewServeMux()
-	root := http.NewServeMux()
-	root.Handle(baseURLPath+"/", http.StripPrefix(baseURLPath, mux))
-	root.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("request outside the base path: %s %s", r.Method, r.URL.Path)
-		http.Error(w, "outside the base path", http.StatusBadRequest)
-	})
-	srv := httptest.NewServer(root)
-	t.Cleanup(srv.Close)
-	auth := &staticAuth{token: "test-access"}
-	client, err := NewClient(httpx.New(testPolicy()), auth, srv.URL+baseURLPath)
+	mux, baseURL := resttest.NewServer(t, baseURLPath)
+	auth := &staticAuth{Token: "test-access"}
+	client, err := NewClient(httpx.New(testPolicy()), auth, baseURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,42 +41,15 @@ func setup(t *testing.T) (*Client, *http.ServeMux, *staticAuth) {
 	return client, mux, auth
 }
 
-// staticAuth hands out a fixed token and, when renewed, "renewed-access".
-type staticAuth struct {
-	token  string
-	renews atomic.Int32
-}
+// staticAuth hands out "test-access" in setup and, when renewed, "renewed-access".
+type staticAuth = resttest.StaticAuth
 
-func (a *staticAuth) AccessToken(context.Context) (secrets.Secret, error) {
-	return secrets.New(a.token), nil
-}
-
-func (a *staticAuth) Renew(context.Context, secrets.Secret) (secrets.Secret, error) {
-	a.renews.Add(1)
-	return secrets.New("renewed-access"), nil
-}
-
-func testMethod(t *testing.T, r *http.Request, want string) {
-	t.Helper()
-	if r.Method != want {
-		t.Errorf("method = %s; want %s", r.Method, want)
-	}
-}
-
-func testHeader(t *testing.T, r *http.Request, name, want string) {
-	t.Helper()
-	if got := r.Header.Get(name); got != want {
-		t.Errorf("header %s = %q; want %q", name, got, want)
-	}
-}
-
-// testQuery asserts the query is exactly want.
-func testQuery(t *testing.T, r *http.Request, want url.Values) {
-	t.Helper()
-	if got := r.URL.Query(); !reflect.DeepEqual(got, want) {
-		t.Errorf("query = %v; want %v", got, want)
-	}
-}
+var (
+	testMethod = resttest.Method
+	testHeader = resttest.Header
+	testQuery  = resttest.Query
+	writeJSON  = resttest.WriteJSON
+)
 
 // testAuthorized asserts the request carries the test bearer token and the tenant.
 func testAuthorized(t *testing.T, r *http.Request) {
@@ -112,12 +73,6 @@ func testBody(t *testing.T, r *http.Request, want string) {
 		g, _ := json.Marshal(got)
 		t.Errorf("request body = %s\nwant %s", g, want)
 	}
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }
 
 func writeRaw(w http.ResponseWriter, status int, body string) {

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/urakata/urakata/connectors/internal/rest"
 )
 
 // ManualJournalsService creates and finds manual journals (仕訳).
@@ -80,7 +82,7 @@ func (s *ManualJournalsService) List(ctx context.Context, opts *ManualJournalsLi
 	opts.ListFilter.values(q)
 	page := opts.ListOptions.page()
 	q.Set("page", strconv.Itoa(page))
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, accountingAPI+"ManualJournals"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, accountingAPI+"ManualJournals"), nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -135,7 +137,7 @@ func (s *ManualJournalsService) Get(ctx context.Context, id string) (*ManualJour
 //meta:operation PUT /api.xro/2.0/ManualJournals
 func (s *ManualJournalsService) Create(ctx context.Context, journals []ManualJournal, opts *WriteOptions) ([]ManualJournal, *Response, error) {
 	q := url.Values{"summarizeErrors": {"true"}}
-	req, err := s.client.NewRequest(http.MethodPut, pathf(q, accountingAPI+"ManualJournals"), manualJournals{ManualJournals: journals})
+	req, err := s.client.NewRequest(http.MethodPut, rest.Path(q, accountingAPI+"ManualJournals"), manualJournals{ManualJournals: journals})
 	if err != nil {
 		return nil, nil, err
 	}

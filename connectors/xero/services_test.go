@@ -490,8 +490,8 @@ func TestDo_renewsOnceAfter401(t *testing.T) {
 	if _, _, err := client.Accounts.List(t.Context(), nil); err != nil {
 		t.Fatal(err)
 	}
-	if calls != 2 || auth.renews.Load() != 1 {
-		t.Fatalf("calls %d, renews %d; want 2 and 1", calls, auth.renews.Load())
+	if calls != 2 || auth.Renews.Load() != 1 {
+		t.Fatalf("calls %d, renews %d; want 2 and 1", calls, auth.Renews.Load())
 	}
 
 	// A second 401 with the renewed token is the answer: no loop.
@@ -500,8 +500,8 @@ func TestDo_renewsOnceAfter401(t *testing.T) {
 	})
 	_, _, err := client.TaxRates.List(t.Context(), nil)
 	var pe *fault.PermanentError
-	if !errors.As(err, &pe) || pe.Status != 401 || auth.renews.Load() != 2 {
-		t.Fatalf("err = %v, renews %d; want a permanent 401 after one renewal", err, auth.renews.Load())
+	if !errors.As(err, &pe) || pe.Status != 401 || auth.Renews.Load() != 2 {
+		t.Fatalf("err = %v, renews %d; want a permanent 401 after one renewal", err, auth.Renews.Load())
 	}
 }
 

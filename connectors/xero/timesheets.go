@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/model"
 )
 
@@ -89,7 +90,7 @@ func (s *TimesheetsService) List(ctx context.Context, opts *TimesheetsListOption
 	if !opts.EndDate.IsZero() {
 		q.Set("endDate", opts.EndDate.String())
 	}
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, payrollAPI+"Timesheets"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, payrollAPI+"Timesheets"), nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,23 +1,18 @@
 package xero
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"iter"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/httpx"
 	"github.com/urakata/urakata/shared/oauth"
-	"github.com/urakata/urakata/shared/secrets"
 )
 
 const (
@@ -35,7 +30,6 @@ const (
 
 	accountingAPI = "api.xro/2.0/"
 	payrollAPI    = "payroll.xro/2.0/"
-	userAgent     = "urakata"
 )
 
 // Authorizer gives each request its access token. *TokenSource is the real one; a 401 is
@@ -46,10 +40,9 @@ type Authorizer = oauth.Authorizer
 // httpx.Client, so they share the connection's limiter, its five request slots and its
 // quota state, which is what Xero counts per tenant.
 type Client struct {
-	http *httpx.Client
-	auth Authorizer
-	// BaseURL is the API host, with a trailing slash; requests are resolved against it.
-	BaseURL *url.URL
+	// Client is the shared request core: BaseURL (the API host, with a trailing slash),
+	// NewRequest, and the send with the bearer token behind Do.
+	rest.Client
 
 	mu     sync.RWMutex
 	tenant string
@@ -87,14 +80,11 @@ func NewClient(hc *httpx.Client, auth Authorizer, baseURL string) (*Client, erro
 	if baseURL == "" {
 		baseURL = DefaultBaseURL
 	}
-	u, err := url.Parse(baseURL)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("%s: base URL %q is not an absolute URL", Vendor, baseURL)
+	core, err := rest.New(Vendor, hc, auth, baseURL)
+	if err != nil {
+		return nil, err
 	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
-	}
-	c := &Client{http: hc, auth: auth, BaseURL: u}
+	c := &Client{Client: core}
 	c.common.client = c
 	c.Connections = (*ConnectionsService)(&c.common)
 	c.Accounts = (*AccountsService)(&c.common)
@@ -120,33 +110,6 @@ func (c *Client) Tenant() string {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.tenant
-}
-
-// NewRequest builds a request for path (relative to BaseURL, e.g.
-// "api.xro/2.0/ManualJournals", with its query) and body, which is sent as JSON when not nil.
-func (c *Client) NewRequest(method, path string, body any) (*http.Request, error) {
-	u, err := c.BaseURL.Parse(strings.TrimPrefix(path, "/"))
-	if err != nil {
-		return nil, fmt.Errorf("%s: path %q: %w", Vendor, path, err)
-	}
-	var buf io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return nil, fmt.Errorf("%s: encode %s body: %w", Vendor, method, err)
-		}
-		buf = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, u.String(), buf)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", Vendor, err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", userAgent)
-	return req, nil
 }
 
 // Response is Xero's answer with the quota state and, for list calls, the next page.
@@ -194,19 +157,13 @@ func (c *Client) Do(ctx context.Context, req *http.Request, v any) (*Response, e
 	if tenant := c.Tenant(); tenant != "" && tenanted(req.URL.Path) {
 		req.Header.Set(TenantHeader, tenant)
 	}
-	hr, err := oauth.Send(ctx, c.auth, func(token secrets.Secret) (*httpx.Response, error) { return c.send(ctx, req, token) })
+	hr, err := c.Client.Do(ctx, req, v)
 	var resp *Response
 	if hr != nil {
 		resp = &Response{Response: hr}
 	}
 	if err != nil {
 		return resp, c.nameLimit(hr, err)
-	}
-	if v == nil {
-		return resp, nil
-	}
-	if err := json.NewDecoder(hr.Body).Decode(v); err != nil && err != io.EOF {
-		return resp, fmt.Errorf("%s: decode %s %s: %w", Vendor, req.Method, req.URL.Path, err)
 	}
 	return resp, nil
 }
@@ -232,20 +189,6 @@ func (c *Client) nameLimit(hr *httpx.Response, err error) error {
 		rl.Scope = c.limit
 	}
 	return err
-}
-
-// send sends a copy of req carrying token, so that req can be sent again.
-func (c *Client) send(ctx context.Context, req *http.Request, token secrets.Secret) (*httpx.Response, error) {
-	r := req.Clone(ctx)
-	if req.GetBody != nil {
-		body, err := req.GetBody()
-		if err != nil {
-			return nil, fmt.Errorf("%s: rewind body: %w", Vendor, err)
-		}
-		r.Body = body
-	}
-	r.Header.Set("Authorization", "Bearer "+token.Reveal())
-	return c.http.Do(ctx, r)
 }
 
 // ListOptions pages through a list: Xero serves PageSize records a page, from page 1.
@@ -295,15 +238,6 @@ func nextPage(p *Pagination, current, n int) int {
 		return current + 1
 	}
 	return 0
-}
-
-// pathf builds a request path with its query.
-func pathf(q url.Values, format string, args ...any) string {
-	p := fmt.Sprintf(format, args...)
-	if len(q) > 0 {
-		p += "?" + q.Encode()
-	}
-	return p
 }
 
 // all walks every page: list is called with each page's options until it reports no next
