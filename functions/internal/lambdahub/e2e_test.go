@@ -181,10 +181,12 @@ func TestEndToEndOnKumoMatchesTheEmbeddedRuntime(t *testing.T) {
 	kumo := awstest.Start(t)
 	qs := kumo.QueuePair(t, 5)
 	table := kumo.Table(t)
-	kumo.PutSecret(t, "urakata/e2e/FREEE_HR", sandboxSecret())
+	// The emulator is shared by the whole test binary: a prefix of this run's own.
+	prefix := awstest.Unique("urakata/e2e-") + "/"
+	kumo.PutSecret(t, prefix+"FREEE_HR", sandboxSecret())
 	env := mapEnv{
 		"URAKATA_QUEUE_URL": qs.URL, "URAKATA_DLQ_URL": qs.DeadLetterURL, "URAKATA_TABLE": table,
-		"URAKATA_SECRET_PREFIX": "urakata/e2e/", "URAKATA_CONFIG": e2eConfig(t, sbAWS, ""),
+		"URAKATA_SECRET_PREFIX": prefix, "URAKATA_CONFIG": e2eConfig(t, sbAWS, ""),
 		"URAKATA_MAX_RECEIVES": "5", "URAKATA_LOG_LEVEL": "error",
 	}
 	awsOpts := []func(*aws.Config){func(c *aws.Config) {
