@@ -2,7 +2,6 @@ package freeetest
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/urakata/urakata/connectors/internal/sandboxkit"
@@ -22,27 +21,43 @@ type Token struct {
 	CompanyID    int    `json:"company_id"`
 }
 
-// newTokens is freee's token endpoint for opts: refresh tokens are single-use, and a
-// refused client or grant is a 401 with a description. It accepts opts.RefreshToken.
-func newTokens(opts Options) *sandboxkit.TokenEndpoint[Token] {
+// TokenOptions are what freee's token endpoint issues for: its OAuth client, the first
+// refresh token it accepts, the access tokens' lifetime, the company, and the clock.
+type TokenOptions struct {
+	ClientID, ClientSecret, RefreshToken string
+	AccessTTL                            time.Duration
+	CompanyID                            int
+	Now                                  func() time.Time
+}
+
+// NewTokenEndpoint is freee's token endpoint (accounts.secure.freee.co.jp/public_api/token):
+// refresh tokens are single-use, and a refused client or grant is a 401 with a
+// description. freee 人事労務 and freee 会計 share it, so both sandboxes use this one.
+func NewTokenEndpoint(o TokenOptions) *sandboxkit.TokenEndpoint[Token] {
 	e := sandboxkit.NewTokenEndpoint(sandboxkit.TokenConfig[Token]{
-		ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
-		AccessTTL: opts.AccessTokenTTL, RefreshTTL: refreshTokenTTL,
-		RejectStatus: http.StatusUnauthorized, Describe: true, Now: opts.Now,
+		ClientID: o.ClientID, ClientSecret: o.ClientSecret,
+		AccessTTL: o.AccessTTL, RefreshTTL: refreshTokenTTL,
+		RejectStatus: http.StatusUnauthorized, Describe: true, Now: o.Now,
 		Grant: func(access, refresh string, now time.Time) Token {
 			return Token{
 				AccessToken:  access,
 				TokenType:    "bearer",
-				ExpiresIn:    int(opts.AccessTokenTTL / time.Second),
+				ExpiresIn:    int(o.AccessTTL / time.Second),
 				RefreshToken: refresh,
 				Scope:        "read write",
 				CreatedAt:    now.Unix(),
-				CompanyID:    opts.CompanyID,
+				CompanyID:    o.CompanyID,
 			}
 		},
 	})
-	e.AllowRefresh(opts.RefreshToken)
+	e.AllowRefresh(o.RefreshToken)
 	return e
+}
+
+// newTokens is freee's token endpoint for opts.
+func newTokens(opts Options) *sandboxkit.TokenEndpoint[Token] {
+	return NewTokenEndpoint(TokenOptions{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
+		RefreshToken: opts.RefreshToken, AccessTTL: opts.AccessTokenTTL, CompanyID: opts.CompanyID, Now: opts.Now})
 }
 
 // IssueToken grants a fresh access and refresh token without the OAuth dance, for tests that
@@ -56,18 +71,13 @@ func (s *Server) ExpireAccessTokens() { s.tokens.ExpireAccessTokens() }
 // authenticate checks the Authorization header; it returns a 401 reply when the request may
 // not proceed.
 func (s *Server) authenticate(r *http.Request) (reply, bool) {
-	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
-		return unauthorized("invalid_access_token"), false
-	}
-	exp, known := s.tokens.Access(tok)
-	switch {
-	case !known:
-		return unauthorized("invalid_access_token"), false
-	case !s.opts.Now().Before(exp):
+	switch state, _ := s.tokens.Bearer(r, s.opts.Now()); state {
+	case sandboxkit.BearerValid:
+		return reply{}, true
+	case sandboxkit.BearerExpired:
 		return unauthorized("expired_access_token"), false
 	}
-	return reply{}, true
+	return unauthorized("invalid_access_token"), false
 }
 
 // oauthError is RFC 6749's error body, which freee's token endpoint uses.

@@ -2,51 +2,22 @@ package freeeaccountingtest
 
 import (
 	"net/http"
-	"strings"
-	"time"
 
+	"github.com/urakata/urakata/connectors/freee/freeetest"
 	"github.com/urakata/urakata/connectors/internal/sandboxkit"
 )
-
-// refreshTokenTTL is freee's refresh-token lifetime: 90 days from issue.
-const refreshTokenTTL = 90 * 24 * time.Hour
 
 // OAuthOp is the operation name the sandbox gives its token endpoint in Requests, OnRequest
 // and Fail.
 const OAuthOp = "oauth_token"
 
-// Token is a grant the sandbox issued, as its token endpoint returns it.
-type Token struct {
-	AccessToken  string `json:"access_token"`
-	TokenType    string `json:"token_type"`
-	ExpiresIn    int    `json:"expires_in"`
-	RefreshToken string `json:"refresh_token"`
-	Scope        string `json:"scope"`
-	CreatedAt    int64  `json:"created_at"`
-	CompanyID    int    `json:"company_id"`
-}
+// Token is a grant the sandbox issued, as freee's token endpoint returns it.
+type Token = freeetest.Token
 
-// newTokens is freee's token endpoint for opts: refresh tokens are single-use, and a
-// refused client or grant is a 401 with a description. It accepts opts.RefreshToken.
+// newTokens is freee's token endpoint (shared with freee 人事労務) for opts.
 func newTokens(opts Options) *sandboxkit.TokenEndpoint[Token] {
-	e := sandboxkit.NewTokenEndpoint(sandboxkit.TokenConfig[Token]{
-		ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
-		AccessTTL: opts.AccessTokenTTL, RefreshTTL: refreshTokenTTL,
-		RejectStatus: http.StatusUnauthorized, Describe: true, Now: opts.Now,
-		Grant: func(access, refresh string, now time.Time) Token {
-			return Token{
-				AccessToken:  access,
-				TokenType:    "bearer",
-				ExpiresIn:    int(opts.AccessTokenTTL / time.Second),
-				RefreshToken: refresh,
-				Scope:        "read write",
-				CreatedAt:    now.Unix(),
-				CompanyID:    opts.CompanyID,
-			}
-		},
-	})
-	e.AllowRefresh(opts.RefreshToken)
-	return e
+	return freeetest.NewTokenEndpoint(freeetest.TokenOptions{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
+		RefreshToken: opts.RefreshToken, AccessTTL: opts.AccessTokenTTL, CompanyID: opts.CompanyID, Now: opts.Now})
 }
 
 // IssueToken grants a fresh access and refresh token without the OAuth dance, for tests that
@@ -60,18 +31,13 @@ func (s *Server) ExpireAccessTokens() { s.tokens.ExpireAccessTokens() }
 // authenticate checks the Authorization header; it returns a 401 reply when the request may
 // not proceed.
 func (s *Server) authenticate(r *http.Request) (reply, bool) {
-	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
-		return unauthorized("invalid_access_token"), false
-	}
-	exp, known := s.tokens.Access(tok)
-	switch {
-	case !known:
-		return unauthorized("invalid_access_token"), false
-	case !s.opts.Now().Before(exp):
+	switch state, _ := s.tokens.Bearer(r, s.opts.Now()); state {
+	case sandboxkit.BearerValid:
+		return reply{}, true
+	case sandboxkit.BearerExpired:
 		return unauthorized("expired_access_token"), false
 	}
-	return reply{}, true
+	return unauthorized("invalid_access_token"), false
 }
 
 // oauthError is RFC 6749's error body, which freee's token endpoint uses.

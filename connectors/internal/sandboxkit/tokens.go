@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"maps"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -219,4 +220,37 @@ func UnusedRefresh(m map[string]time.Time) map[string]RefreshToken {
 		out[tok] = RefreshToken{Expires: exp}
 	}
 	return out
+}
+
+// BearerState is what a request's bearer token is to the endpoint that issued tokens.
+type BearerState int
+
+// The bearer states.
+const (
+	// BearerValid: issued here and not expired.
+	BearerValid BearerState = iota
+	// BearerMissing: no "Authorization: Bearer <token>" header.
+	BearerMissing
+	// BearerUnknown: a token this endpoint never issued.
+	BearerUnknown
+	// BearerExpired: issued here, expired.
+	BearerExpired
+)
+
+// Bearer reads the request's "Authorization: Bearer" token and says whether the endpoint
+// issued it and it is still valid at now; expires is when it ends (zero when unknown). Each
+// sandbox turns the state into its vendor's 401.
+func (e *TokenEndpoint[T]) Bearer(r *http.Request, now time.Time) (state BearerState, expires time.Time) {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
+		return BearerMissing, time.Time{}
+	}
+	exp, known := e.Access(tok)
+	switch {
+	case !known:
+		return BearerUnknown, time.Time{}
+	case !now.Before(exp):
+		return BearerExpired, exp
+	}
+	return BearerValid, exp
 }

@@ -137,3 +137,39 @@ func TestRejectionsCarryNoDescriptionUnlessAsked(t *testing.T) {
 		t.Errorf("Serve = %d %+v, want 400 invalid_grant alone", status, body)
 	}
 }
+
+func TestBearerSaysWhatARequestsTokenIs(t *testing.T) {
+	t.Parallel()
+	c := &clock{now: time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)}
+	e := newEndpoint(0, c)
+	issued := e.IssueToken()
+	req := func(header string) *http.Request {
+		r := httptest.NewRequest(http.MethodGet, "/api", nil)
+		if header != "" {
+			r.Header.Set("Authorization", header)
+		}
+		return r
+	}
+	for _, tc := range []struct {
+		name   string
+		header string
+		at     time.Time
+		want   BearerState
+	}{
+		{"a token issued here is valid within its hour", "Bearer " + issued.Access, c.now.Add(59 * time.Minute), BearerValid},
+		{"the scheme is read case-insensitively", "bearer " + issued.Access, c.now, BearerValid},
+		{"the same token after its hour is expired", "Bearer " + issued.Access, c.now.Add(time.Hour), BearerExpired},
+		{"a token never issued is unknown", "Bearer not-ours", c.now, BearerUnknown},
+		{"no header is missing", "", c.now, BearerMissing},
+		{"another scheme is missing", "Basic " + issued.Access, c.now, BearerMissing},
+		{"an empty token is missing", "Bearer ", c.now, BearerMissing},
+	} {
+		got, exp := e.Bearer(req(tc.header), tc.at)
+		if got != tc.want {
+			t.Errorf("%s: state %d; want %d", tc.name, got, tc.want)
+		}
+		if got == BearerExpired && !exp.Equal(c.now.Add(time.Hour)) {
+			t.Errorf("%s: expires %s; want the token's end", tc.name, exp)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package xerotest
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/urakata/urakata/connectors/internal/sandboxkit"
@@ -61,18 +60,13 @@ func (s *Server) Refreshes() (granted, withinGrace int) {
 // authenticate checks the Authorization header; it returns a 401 reply when the request may
 // not proceed.
 func (s *Server) authenticate(r *http.Request) (reply, bool) {
-	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
-		return unauthorized("AuthenticationUnsuccessful"), false
-	}
-	exp, known := s.tokens.Access(tok)
-	switch {
-	case !known:
-		return unauthorized("AuthenticationUnsuccessful"), false
-	case !s.opts.Now().Before(exp):
+	switch state, exp := s.tokens.Bearer(r, s.opts.Now()); state {
+	case sandboxkit.BearerValid:
+		return reply{}, true
+	case sandboxkit.BearerExpired:
 		return unauthorized("TokenExpired: token expired at " + exp.UTC().Format("01/02/2006 15:04:05")), false
 	}
-	return reply{}, true
+	return unauthorized("AuthenticationUnsuccessful"), false
 }
 
 // oauthError is RFC 6749's error body, which Xero's token endpoint uses.
