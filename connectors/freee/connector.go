@@ -27,23 +27,29 @@ var Connector = hub.Connector{
 	Summary:        "freee 人事労務 (freee HR): employees and time clocks in, monthly work summaries out",
 	DefaultBaseURL: DefaultBaseURL,
 	Capabilities:   []hub.Capability{hub.CapEmployees, hub.CapAttendance, hub.CapWorkSummaryTarget, hub.CapWebhook},
-	Fields: []config.Field{
+	Fields: slices.Concat([]config.Field{
 		{Name: "company_id", Type: config.Int, Required: true, Example: 1234567,
 			Description: "freee company (事業所) id; GET /api/v1/users/me lists the ones the authorising user belongs to"},
 		{Name: "token_url", Type: config.URL, Default: DefaultTokenURL,
 			Description: "OAuth2 token endpoint (point it at the sandbox to test)"},
 		{Name: "requests_per_hour", Type: config.Int, Default: DefaultRequestsPerHour,
 			Description: "requests this connection may make an hour; freee HR allows 10,000 per app and company"},
-		{Name: "client_id", Type: config.String, Secret: true, Required: true,
-			Description: "the freee app's client id"},
-		{Name: "client_secret", Type: config.String, Secret: true, Required: true,
-			Description: "the freee app's client secret"},
-		{Name: "refresh_token", Type: config.String, Secret: true, Required: true,
-			Description: "refresh token from authorising the app; used once, then the token store keeps the rotated ones"},
-		{Name: "webhook_token", Type: config.String, Secret: true,
-			Description: "the verification token (検証用トークン) of the app's webhook settings, which freee sends in X-Freee-Token; needed only by flows with a webhook trigger"},
-	},
+	}, SecretFields),
 	New: func(ctx context.Context, env hub.Env) (any, error) { return New(ctx, env) },
+}
+
+// SecretFields are the parts of a freee connection's secret: the app's OAuth client, the
+// refresh token of its authorisation, and its webhook verification token. freee 人事労務 and
+// freee 会計 connections take the same ones.
+var SecretFields = []config.Field{
+	{Name: "client_id", Type: config.String, Secret: true, Required: true,
+		Description: "the freee app's client id"},
+	{Name: "client_secret", Type: config.String, Secret: true, Required: true,
+		Description: "the freee app's client secret"},
+	{Name: "refresh_token", Type: config.String, Secret: true, Required: true,
+		Description: "refresh token from authorising the app; used once, then the token store keeps the rotated ones"},
+	{Name: "webhook_token", Type: config.String, Secret: true,
+		Description: "the verification token (検証用トークン) of the app's webhook settings, which freee sends in X-Freee-Token; needed only by flows with a webhook trigger"},
 }
 
 func init() { hub.Register(Connector) }

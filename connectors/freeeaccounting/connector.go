@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -37,7 +38,7 @@ var Connector = hub.Connector{
 	Summary:        "freee 会計 (freee Accounting): approved expense claims in, journal entries (振替伝票) out",
 	DefaultBaseURL: DefaultBaseURL,
 	Capabilities:   []hub.Capability{hub.CapExpenseSource, hub.CapJournalTarget, hub.CapWebhook},
-	Fields: []config.Field{
+	Fields: slices.Concat([]config.Field{
 		{Name: "company_id", Type: config.Int, Required: true, Example: 1234567,
 			Description: "freee company (事業所) id; GET /api/1/users/me?companies=true lists the ones the authorising user belongs to"},
 		{Name: "token_url", Type: config.URL, Default: freee.DefaultTokenURL,
@@ -52,15 +53,7 @@ var Connector = hub.Connector{
 			Description: "what an expense line's category is: its expense template (経費科目, e.g. タクシー代) or the template's account item (勘定科目, e.g. 旅費交通費)"},
 		{Name: "read_receipts", Type: config.Bool, Default: true,
 			Description: "read each claim line's receipt for the qualified-invoice registration number (one request per receipt)"},
-		{Name: "client_id", Type: config.String, Secret: true, Required: true,
-			Description: "the freee app's client id"},
-		{Name: "client_secret", Type: config.String, Secret: true, Required: true,
-			Description: "the freee app's client secret"},
-		{Name: "refresh_token", Type: config.String, Secret: true, Required: true,
-			Description: "refresh token from authorising the app; used once, then the token store keeps the rotated ones"},
-		{Name: "webhook_token", Type: config.String, Secret: true,
-			Description: "the verification token (検証用トークン) of the app's webhook settings, which freee sends in X-Freee-Token; needed only by flows with a webhook trigger"},
-	},
+	}, freee.SecretFields),
 	New: func(ctx context.Context, env hub.Env) (any, error) { return New(ctx, env) },
 }
 
