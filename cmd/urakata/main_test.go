@@ -50,12 +50,8 @@ func runUrakata(t *testing.T, args ...string) (stdout, stderr []byte, code int) 
 	return out.Bytes(), errb.Bytes(), 0
 }
 
-// writeHub writes a hub.yaml and a 0600 secrets file for one freee-hr connection to srv.
-func writeHub(t *testing.T, srv *freeetest.Server, runtime string) (hubPath, secretsPath string) {
-	return writeHubPeriod(t, srv, runtime, `{closing_day: 0, prescribed_daily_minutes: 480, prescribed_start: "09:00", prescribed_end: "18:00", week_start: sunday}`)
-}
-
-// writeHubPeriod is writeHub with the flow's pay period rules.
+// writeHubPeriod writes a hub.yaml (with the flow's pay period rules) and a 0600 secrets
+// file for one freee-hr connection to srv.
 func writeHubPeriod(t *testing.T, srv *freeetest.Server, runtime, period string) (hubPath, secretsPath string) {
 	t.Helper()
 	return writeHubAt(t, srv.BaseURL(), srv.TokenURL(), runtime, period)

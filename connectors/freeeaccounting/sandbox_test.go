@@ -10,7 +10,6 @@ import (
 
 	"github.com/urakata/urakata/connectors/freeeaccounting"
 	"github.com/urakata/urakata/connectors/freeeaccounting/freeeaccountingtest"
-	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/model"
 	"github.com/urakata/urakata/shared/secrets"
@@ -126,11 +125,6 @@ func TestApprovedExpensesFromTheDemoCompany(t *testing.T) {
 }
 
 func errorAs(err error, target any) bool { return errors.As(err, target) }
-
-func permanent(err error) bool {
-	var pe *fault.PermanentError
-	return errors.As(err, &pe)
-}
 
 func secretsOf(s string) secrets.Secret { return secrets.New(s) }
 

@@ -25,12 +25,13 @@ type FlowCounts struct {
 type tracker struct {
 	mu     sync.Mutex
 	counts map[string]*FlowCounts
-	// settled counts terminal outcomes, to tell progress.
-	settled int
 }
 
 func newTracker() *tracker { return &tracker{counts: map[string]*FlowCounts{}} }
 
+// observe counts one handled message. Dead letters are not counted here but from the dead
+// letters after the run (addDead), which also hold those the queue moved there on its own
+// when the receive limit was reached.
 func (t *tracker) observe(o hub.Outcome) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -38,14 +39,8 @@ func (t *tracker) observe(o hub.Outcome) {
 	switch o.Status {
 	case hub.StatusDelivered:
 		c.Delivered++
-		t.settled++
 	case hub.StatusSkipped:
 		c.Skipped++
-		t.settled++
-	case hub.StatusDead:
-		// Counted from the dead letters after the run (addDead), which also holds those the
-		// queue moved there on its own when the receive limit was reached.
-		t.settled++
 	case hub.StatusRetry:
 		c.Retries++
 	case hub.StatusRateLimited:

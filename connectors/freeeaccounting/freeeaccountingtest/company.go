@@ -527,12 +527,3 @@ func (c *company) partner(id int64) (Partner, bool) {
 	}
 	return Partner{}, false
 }
-
-func (c *company) template(id int64) (Template, bool) {
-	for _, t := range c.tpls {
-		if t.ID == id {
-			return t, true
-		}
-	}
-	return Template{}, false
-}

@@ -40,9 +40,6 @@ func (s *Server) authenticate(r *http.Request) (reply, bool) {
 	return unauthorized("invalid_access_token"), false
 }
 
-// oauthError is RFC 6749's error body, which freee's token endpoint uses.
-type oauthError = sandboxkit.OAuthError
-
 func oauthReply(status int, v any) reply {
 	rep := jsonReply(status, v)
 	rep.unchecked = true // the token endpoint is not part of accounting.json

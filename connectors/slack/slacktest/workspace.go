@@ -78,7 +78,6 @@ type workspace struct {
 	seed                  uint64
 	teamID, name, domain  string
 	appID, botUser, botID string
-	verificationToken     string
 	created               time.Time
 	users                 []User
 	byID, byEmail         map[string]int
