@@ -45,6 +45,8 @@ func fieldSpec(f Field) *spec {
 		s.kind, s.elem = kindMap, &spec{kind: kindString}
 	case ConnectionRef:
 		s.kind, s.ref = kindString, "connection"
+	case FlowRef:
+		s.kind, s.ref = kindString, "flow"
 	default:
 		// A type this package does not know is the connector's to check.
 		s.kind = kindAny

@@ -22,7 +22,7 @@ func documentSpec(v Vocabulary) *spec {
 				doc: "The systems urakata talks to, by a name of your choosing (lowercase letters, digits and '-'). Flows name them as source and target.",
 			}},
 			{name: "flows", required: true, spec: &spec{
-				kind: kindMap, keys: nameFormat, elem: flowSpec(v),
+				kind: kindMap, keys: nameFormat, names: "flow", elem: flowSpec(v),
 				doc: "What urakata does, by a name of your choosing (lowercase letters, digits and '-'): each flow moves records from a source connection to a target connection.",
 			}},
 			{name: "alerts", spec: alertsSpec},

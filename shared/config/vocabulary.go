@@ -41,4 +41,8 @@ const (
 	// ConnectionRef names another connection of the same file, e.g. notify: slack (a flow
 	// that also tells people in chat). The hub builds it for the flow (FlowEnv.Connections).
 	ConnectionRef FieldType = "connection"
+	// FlowRef names another flow of the same file, e.g. expenses: expense-to-accounting (the
+	// chat bot reports what that flow did with an employee's claims). The hub builds it for
+	// the flow (FlowEnv.Flows), with its connections.
+	FlowRef FieldType = "flow"
 )

@@ -85,6 +85,22 @@ type TimesheetTarget interface {
 	GetTimesheet(ctx context.Context, emp model.Employee, period model.PayPeriod) (days []model.AttendanceDay, ok bool, err error)
 }
 
+// LeaveSource reads paid-leave balances (有給休暇の残日数), for the chat bot to tell an
+// employee their own (CapPaidLeaveBalance).
+type LeaveSource interface {
+	// PaidLeave returns emp's remaining paid leave on the business date on (the vendor's
+	// figure for on's month when it keeps one per month). emp.IDs carries the source's id.
+	PaidLeave(ctx context.Context, emp model.Employee, on model.Date) (model.LeaveBalance, error)
+}
+
+// ChatProfiles is a chat service's ability to say a user's email (Slack's users.info), so
+// the chat bot can map an asker to an employee by email without a hub.yaml entry.
+type ChatProfiles interface {
+	// EmailOf returns the email of the chat user; ok is false for a user without one the
+	// service will show (a bot, a guest, a hidden profile).
+	EmailOf(ctx context.Context, user string) (email string, ok bool, err error)
+}
+
 // IssueTracker files and closes issues (GitHub), for operations alerts.
 type IssueTracker interface {
 	// OpenIssue files an issue, or, when an open one carries the same fingerprint, comments on

@@ -10,6 +10,7 @@ import (
 
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/fault"
+	"github.com/urakata/urakata/shared/store"
 )
 
 // Flow moves one kind of record from a source to a target. The engine calls Plan to stream
@@ -85,9 +86,21 @@ type FlowEnv struct {
 	// Connections holds the other connections the flow's mapping names (fields of type
 	// config.ConnectionRef, e.g. a chat to notify in), by connection name.
 	Connections map[string]any
-	Zone        *time.Location
-	Logger      *slog.Logger
-	Now         func() time.Time
+	// Flows holds the other flows the mapping names (fields of type config.FlowRef), built,
+	// by flow name: the chat bot asks the expense flow what became of a claim.
+	Flows map[string]FlowRef
+	// Ledger is the idempotency ledger, for a flow that reports what was delivered (it must
+	// only Lookup; the worker alone claims and settles).
+	Ledger store.Ledger
+	Zone   *time.Location
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+// FlowRef is another flow of the same hub.yaml, as a flow's mapping names it.
+type FlowRef struct {
+	Config config.Flow
+	Flow   Flow
 }
 
 // FlowType declares a kind of flow that hub.yaml can name in flows.<name>.type.
@@ -99,6 +112,11 @@ type FlowType struct {
 	// Needs are the capabilities the source and the target must offer.
 	SourceNeeds, TargetNeeds []Capability
 	New                      func(env FlowEnv) (Flow, error)
+	// Function names the AWS function that runs flows of this type when it is not the shared
+	// worker: a type whose code is too heavy for the shared functions (the chat bot's
+	// tokenizer dictionary) runs in a function of its own, with its own queue. Empty: the
+	// shared worker and schedule functions run it.
+	Function string
 }
 
 var (

@@ -110,7 +110,7 @@ func (h *Hub) observe(o hub.Outcome) {
 
 // build creates the connectors and flows hub.yaml declares, as the Lambda functions do.
 func (h *Hub) build(ctx context.Context) error {
-	parts, err := wiring.Build(ctx, h.cfg, wiring.Ports{Secrets: h.opts.Secrets, Tokens: h.store, Logger: h.log, Now: h.opts.Now})
+	parts, err := wiring.Build(ctx, h.cfg, wiring.Ports{Secrets: h.opts.Secrets, Tokens: h.store, Ledger: h.store, Logger: h.log, Now: h.opts.Now})
 	if err != nil {
 		return err
 	}

@@ -43,8 +43,7 @@ func Needs(cfg *config.File, role Role) (connections, flows []string) {
 			}
 		}
 		fl = append(fl, f.Name)
-		want[f.Source], want[f.Target] = true, true
-		for _, name := range mappingConnections(f) {
+		for _, name := range flowConnections(cfg, f, map[string]bool{}) {
 			want[name] = true
 		}
 	}
@@ -70,18 +69,40 @@ func Needs(cfg *config.File, role Role) (connections, flows []string) {
 
 // mappingConnections are the connections a flow's mapping names (its type's fields of type
 // config.ConnectionRef).
-func mappingConnections(f config.Flow) []string {
+func mappingConnections(f config.Flow) []string { return mappingRefs(f, config.ConnectionRef) }
+
+// mappingFlows are the flows a flow's mapping names (fields of type config.FlowRef).
+func mappingFlows(f config.Flow) []string { return mappingRefs(f, config.FlowRef) }
+
+// mappingRefs are the values of f's mapping fields of type t.
+func mappingRefs(f config.Flow, t config.FieldType) []string {
 	ft, ok := hub.LookupFlowType(f.Type)
 	if !ok {
 		return nil
 	}
 	var out []string
 	for _, field := range ft.Spec.Mapping {
-		if field.Type != config.ConnectionRef {
+		if field.Type != t {
 			continue
 		}
 		if name, ok := f.Mapping[field.Name].(string); ok && name != "" {
 			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// flowConnections are the connections building f takes: its source, its target, the
+// connections its mapping names, and those of the flows its mapping names (built with it).
+func flowConnections(cfg *config.File, f config.Flow, seen map[string]bool) []string {
+	if seen[f.Name] {
+		return nil
+	}
+	seen[f.Name] = true
+	out := append([]string{f.Source, f.Target}, mappingConnections(f)...)
+	for _, name := range mappingFlows(f) {
+		if rf, err := cfg.Flow(name); err == nil {
+			out = append(out, flowConnections(cfg, *rf, seen)...)
 		}
 	}
 	return out

@@ -24,6 +24,9 @@ type Ports struct {
 	Secrets secrets.Source
 	// Tokens keeps OAuth tokens between runs (and between processes).
 	Tokens store.Tokens
+	// Ledger is lent to the flows for lookups (what was delivered); nil when the runtime
+	// has none to lend (validation, tests).
+	Ledger store.Ledger
 	Logger *slog.Logger
 	// Now is the clock the flows read (tests); nil is time.Now.
 	Now func() time.Time
@@ -102,31 +105,76 @@ func Build(ctx context.Context, cfg *config.File, p Ports) (*Parts, error) {
 		}
 		parts.Alerts = ac
 	}
+	b := flowBuilder{cfg: cfg, p: p, parts: parts, zone: zone, built: map[string]hub.Flow{}, building: map[string]bool{}}
 	for _, f := range cfg.Flows {
 		if !slices.Contains(flows, f.Name) {
 			continue
 		}
-		ft, ok := hub.LookupFlowType(f.Type)
-		if !ok {
-			return nil, fmt.Errorf("flow %s: type %q is not in this binary", f.Name, f.Type)
-		}
-		if err := checkCapabilities(cfg, f, ft); err != nil {
-			return nil, err
-		}
-		refs := map[string]any{}
-		for _, name := range mappingConnections(f) {
-			refs[name] = parts.Connections[name]
-		}
-		flow, err := ft.New(hub.FlowEnv{
-			Config: f, Source: parts.Connections[f.Source], Target: parts.Connections[f.Target], Connections: refs,
-			Zone: zone, Logger: p.Logger.With("flow", f.Name), Now: p.Now,
-		})
+		flow, err := b.build(f)
 		if err != nil {
-			return nil, fmt.Errorf("flow %s: %w", f.Name, err)
+			return nil, err
 		}
 		parts.Flows[f.Name] = hub.BoundFlow{Name: f.Name, Target: f.Target, Flow: flow}
 	}
 	return parts, nil
+}
+
+// flowBuilder builds each flow once, the flows a mapping names before the flow that names
+// them.
+type flowBuilder struct {
+	cfg      *config.File
+	p        Ports
+	parts    *Parts
+	zone     *time.Location
+	built    map[string]hub.Flow
+	building map[string]bool
+}
+
+func (b *flowBuilder) build(f config.Flow) (hub.Flow, error) {
+	if flow, ok := b.built[f.Name]; ok {
+		return flow, nil
+	}
+	if b.building[f.Name] {
+		return nil, fmt.Errorf("flow %s: its mapping names flows that name it back; a flow may name another only if that one does not lead back to it", f.Name)
+	}
+	b.building[f.Name] = true
+	defer delete(b.building, f.Name)
+	ft, ok := hub.LookupFlowType(f.Type)
+	if !ok {
+		return nil, fmt.Errorf("flow %s: type %q is not in this binary", f.Name, f.Type)
+	}
+	if err := checkCapabilities(b.cfg, f, ft); err != nil {
+		return nil, err
+	}
+	refs := map[string]any{}
+	for _, name := range mappingConnections(f) {
+		refs[name] = b.parts.Connections[name]
+	}
+	var flowRefs map[string]hub.FlowRef
+	for _, name := range mappingFlows(f) {
+		rf, err := b.cfg.Flow(name)
+		if err != nil {
+			return nil, fmt.Errorf("flow %s: mapping: %w", f.Name, err)
+		}
+		ref, err := b.build(*rf)
+		if err != nil {
+			return nil, fmt.Errorf("flow %s: %w", f.Name, err)
+		}
+		if flowRefs == nil {
+			flowRefs = map[string]hub.FlowRef{}
+		}
+		flowRefs[name] = hub.FlowRef{Config: *rf, Flow: ref}
+	}
+	flow, err := ft.New(hub.FlowEnv{
+		Config: f, Source: b.parts.Connections[f.Source], Target: b.parts.Connections[f.Target], Connections: refs,
+		Flows: flowRefs, Ledger: b.p.Ledger,
+		Zone: b.zone, Logger: b.p.Logger.With("flow", f.Name), Now: b.p.Now,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("flow %s: %w", f.Name, err)
+	}
+	b.built[f.Name] = flow
+	return flow, nil
 }
 
 func checkCapabilities(cfg *config.File, f config.Flow, ft hub.FlowType) error {

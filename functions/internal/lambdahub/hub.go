@@ -85,7 +85,7 @@ func Assemble(ctx context.Context, cfg *config.File, p Ports) (*Hub, error) {
 	if p.Owner == "" {
 		p.Owner = "lambda/" + randomHex(8)
 	}
-	parts, err := wiring.Build(ctx, cfg, wiring.Ports{Secrets: p.Secrets, Tokens: p.Store, Logger: p.Logger, Now: p.Now, Role: p.Role})
+	parts, err := wiring.Build(ctx, cfg, wiring.Ports{Secrets: p.Secrets, Tokens: p.Store, Ledger: p.Store, Logger: p.Logger, Now: p.Now, Role: p.Role})
 	if err != nil {
 		return nil, fmt.Errorf("build hub.yaml %s: %w", cfg.Name, err)
 	}

@@ -35,7 +35,12 @@ var Type = hub.FlowType{
 	SourceNeeds: []hub.Capability{hub.CapWebhook},
 	TargetNeeds: []hub.Capability{hub.CapChat},
 	New:         New,
+	// kagome's IPA dictionary (about 13 MB) stays out of the shared functions.
+	Function: FunctionName,
 }
+
+// FunctionName is the AWS function that runs chat-helpdesk flows.
+const FunctionName = "helpdesk"
 
 // New builds a flow from its hub.yaml entry and its built connectors.
 func New(env hub.FlowEnv) (hub.Flow, error) {
