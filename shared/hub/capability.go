@@ -116,3 +116,35 @@ type IssueTracker interface {
 type TimesheetComparer interface {
 	ComparableDays(days []model.AttendanceDay, period model.PayPeriod) ([]model.AttendanceDay, error)
 }
+
+// ExpenseState says where an approved expense claim stands on its way into the books.
+type ExpenseState string
+
+// The states, in the order a claim passes them.
+const (
+	// ExpenseWaiting: approved, not yet planned (the next run or the approval webhook will).
+	ExpenseWaiting ExpenseState = "waiting"
+	// ExpensePosting: planned and queued, or being written now.
+	ExpensePosting ExpenseState = "posting"
+	// ExpensePosted: the books hold its journal entry (Ref).
+	ExpensePosted ExpenseState = "posted"
+	// ExpenseStuck: posting failed for good (a mapping gap, a rejected entry); the back
+	// office has it in the run summary or the dead letters.
+	ExpenseStuck ExpenseState = "stuck"
+)
+
+// ExpenseStatus is one of an employee's approved claims and where it stands.
+type ExpenseStatus struct {
+	Report model.ExpenseReport
+	State  ExpenseState
+	// Ref is the books' reference for its journal entry, once posted.
+	Ref string
+}
+
+// ExpenseTracker is a flow's ability to tell an employee what became of their own expense
+// claims: the chat bot's "経費精算はどうなった?".
+type ExpenseTracker interface {
+	// ExpensesOf returns the claims of who (matched by employee code, else email) approved
+	// since since, newest approval first, at most limit of them.
+	ExpensesOf(ctx context.Context, who model.Employee, since time.Time, limit int) ([]ExpenseStatus, error)
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/model"
+	"github.com/urakata/urakata/shared/store"
 )
 
 // TypeName is the flow type's name in hub.yaml.
@@ -49,12 +50,15 @@ type Flow struct {
 	firstLookback, overlap time.Duration
 	now                    func() time.Time
 	logger                 *slog.Logger
+	// ledger answers ExpensesOf; nil where the runtime lends none.
+	ledger store.Ledger
 }
 
 var (
-	_ hub.Flow       = (*Flow)(nil)
-	_ hub.Recoverer  = (*Flow)(nil)
-	_ hub.Reconciler = (*Flow)(nil)
+	_ hub.Flow           = (*Flow)(nil)
+	_ hub.Recoverer      = (*Flow)(nil)
+	_ hub.Reconciler     = (*Flow)(nil)
+	_ hub.ExpenseTracker = (*Flow)(nil)
 )
 
 // JournalPayload is what a journal delivery carries.
@@ -123,16 +127,30 @@ func (f *Flow) Plan(ctx context.Context, run hub.Run, emit func(hub.Item) error)
 	return latest.UTC().Format(time.RFC3339Nano), nil
 }
 
-func (f *Flow) emitReport(ctx context.Context, r model.ExpenseReport, emit func(hub.Item) error) error {
-	key := "expense/" + r.ID
+// journalKey is the natural key of a report's journal delivery.
+func journalKey(r model.ExpenseReport) string { return "expense/" + r.ID }
+
+// journalPayload is what the journal delivery of r carries: the same report always makes
+// the same payload, so its delivery key can be found again (ExpensesOf).
+func (f *Flow) journalPayload(r model.ExpenseReport) (JournalPayload, error) {
 	journal, notes, err := accounting.Journal(r, f.mapping, f.zone)
+	if err != nil {
+		return JournalPayload{}, err
+	}
+	return JournalPayload{ExpenseID: r.ID, Journal: journal, Notes: notes}, nil
+}
+
+func (f *Flow) emitReport(ctx context.Context, r model.ExpenseReport, emit func(hub.Item) error) error {
+	key := journalKey(r)
+	p, err := f.journalPayload(r)
 	if err != nil {
 		return emit(hub.Item{NaturalKey: key, Err: fault.Permanent("book expense", err)})
 	}
-	for _, n := range notes {
+	journal := p.Journal
+	for _, n := range p.Notes {
 		f.logger.Warn("expense booked with a note", "expense", r.ID, "line", n.Line, "note", n.Message)
 	}
-	if err := emit(hub.Item{NaturalKey: key, Payload: JournalPayload{ExpenseID: r.ID, Journal: journal, Notes: notes}}); err != nil {
+	if err := emit(hub.Item{NaturalKey: key, Payload: p}); err != nil {
 		return err
 	}
 	if f.chat == nil {

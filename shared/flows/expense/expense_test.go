@@ -148,7 +148,7 @@ func newHarness(t *testing.T, mapping map[string]any) *harness {
 	flow, err := expense.New(hub.FlowEnv{
 		Config: config.Flow{Name: "expenses", Type: expense.TypeName, Source: "books", Target: "books", Mapping: m},
 		Source: h.src, Target: h.books, Connections: map[string]any{"slack": h.chat},
-		Zone: tokyo, Logger: quiet, Now: func() time.Time { return h.now },
+		Ledger: st, Zone: tokyo, Logger: quiet, Now: func() time.Time { return h.now },
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -88,6 +88,7 @@ func New(env hub.FlowEnv) (hub.Flow, error) {
 		overlap:       dur("overlap", time.Hour),
 		now:           env.Now,
 		logger:        env.Logger,
+		ledger:        env.Ledger,
 	}
 	if f.zone == nil {
 		f.zone = time.UTC
