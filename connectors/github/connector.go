@@ -162,3 +162,7 @@ func durationSetting(settings map[string]any, name string, def time.Duration) (t
 	}
 	return 0, fmt.Errorf("%s is not a duration", name)
 }
+
+// Repository names the repository the connection is set up for (settings owner and repo):
+// where alerts are filed, and where a knowledge base is read from by default.
+func (c *Connection) Repository() (owner, repo string) { return c.owner, c.repo }

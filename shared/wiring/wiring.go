@@ -146,8 +146,10 @@ func (b *flowBuilder) build(f config.Flow) (hub.Flow, error) {
 	if err := checkCapabilities(b.cfg, f, ft); err != nil {
 		return nil, err
 	}
+	// The connections the mapping names, and those of the flows it names (a chat bot that
+	// reads the time clock of the payroll flow it names).
 	refs := map[string]any{}
-	for _, name := range mappingConnections(f) {
+	for _, name := range flowConnections(b.cfg, f, map[string]bool{}) {
 		refs[name] = b.parts.Connections[name]
 	}
 	var flowRefs map[string]hub.FlowRef

@@ -7,33 +7,36 @@
 // answer, so a retried webhook plans the same delivery and is answered once, and no personal
 // figure waits in the queue. Deliver composes the answer and posts it:
 //
-//   - "今月の残業は?" / "overtime this month": the asker's own overtime so far this month, read
-//     from the attendance connection for the employee hub.yaml maps the chat user to
-//     (mapping.chat_users) and computed by package payroll. In a public channel the figure
-//     goes by direct message and the thread only says so. An asker the mapping does not name
-//     is told, politely, that the bot cannot tell who they are; a question about someone
-//     else's overtime is declined. Nobody is ever told anyone's figures but their own.
+//   - live answers, for the asker alone (live.go): "今月の残業は?" (overtime so far this pay
+//     period, computed by package payroll from the attendance connection under the payroll
+//     flow's rules), "有給は何日残ってる?" (the paid-leave balance the leave connection
+//     keeps) and "経費精算はどうなった?" (the asker's approved claims and whether each was
+//     posted, from what the expense flow recorded in the ledger). The asker is the employee
+//     hub.yaml's chat_users names for their chat id, else the one whose email the chat
+//     service shows for them (Slack's users.info); anyone found neither way, or found twice,
+//     gets no personal answer. A question that names someone else is declined. In a public
+//     channel the answer goes by direct message and the thread only says so.
 //   - anything else: the FAQ. Above the threshold, the entry's answer in the asker's
 //     language; below it, a polite "I don't know" with the closest entries, and the question
 //     is forwarded to the back-office channel (its text and the thread to answer in, nothing
 //     else about the asker).
 //
+// The knowledge base is read from a local folder or a GitHub repository (kb_repo) on first
+// use, again by the first question after kb_refresh, and at once by a run without a chat
+// message (the flow's schedule trigger, or `urakata sync <flow>`).
+//
 // A reply may take two posts (the direct message or the forward, then the thread's answer).
 // The ledger makes the delivery once in effect, but a worker that dies between the two
 // posts, or a thread post that fails, repeats the first on the retry: a duplicate direct
 // message or forward, never a message to anyone else.
-//
-// hub.yaml has no pay-period rules for this flow type, so the live figure uses 末締め (the
-// calendar month) and a prescribed day of 480 minutes, which makes overtime the time beyond
-// 8 hours a day or 40 hours a week (法定外). Slack's users.info is not used: the asker is
-// mapped by mapping.chat_users alone.
 package helpdesk
 
 import (
 	"context"
 	"fmt"
-	"regexp"
+	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/urakata/urakata/shared/faq"
@@ -46,12 +49,14 @@ import (
 // TypeName is the flow type's name in hub.yaml.
 const TypeName = "chat-helpdesk"
 
-// PrescribedDailyMinutes is the prescribed working day the live overtime figure assumes.
+// PrescribedDailyMinutes is the prescribed working day the live overtime figure assumes
+// when the mapping names no payroll flow.
 const PrescribedDailyMinutes = 480
 
 var (
 	payrollZone = payroll.JST
 	timeNow     = time.Now
+	noLogger    = slog.New(slog.DiscardHandler)
 )
 
 // Flow is one configured chat-helpdesk flow.
@@ -61,16 +66,30 @@ type Flow struct {
 	chat   hub.ChatPoster
 	// rooms finds a person's direct chat where the service needs one (Chatwork); without it
 	// a message to the user's id reaches them alone (Slack).
-	rooms      directRooms
-	kb         *faq.Live
+	rooms directRooms
+	// profiles tells a chat user's email, to find the asker among the employees.
+	profiles   hub.ChatProfiles
 	backoffice string
 
-	attendance     hub.AttendanceSource
-	attendanceConn string
+	kb        *faq.Live
+	kbRefresh time.Duration
+	kbMu      sync.Mutex
+	kbAt      time.Time
+
+	// Live answers: the time clock and its rules, the paid-leave balances, the expense flow.
+	attendance      hub.AttendanceSource
+	attendanceConn  string
+	rules           payroll.Rules
+	leave           hub.LeaveSource
+	leaveConn       string
+	expenses        hub.ExpenseTracker
+	expenseLookback time.Duration
 	// employees maps a chat user id to the employee code it may see the data of.
 	employees map[string]string
-	zone      *time.Location
-	now       func() time.Time
+
+	zone   *time.Location
+	now    func() time.Time
+	logger *slog.Logger
 }
 
 // directRooms is the chat connection's ability to find the direct chat with a person.
@@ -88,10 +107,17 @@ type Question struct {
 // directMessage is the Slack event type of a message in the bot's direct chat.
 const directMessage = "message.im"
 
-// Plan emits the reply to the job's chat message; a job without one plans nothing.
-func (f *Flow) Plan(_ context.Context, run hub.Run, emit func(hub.Item) error) (string, error) {
+// Plan emits the reply to the job's chat message. A job without one (the schedule, `urakata
+// sync`) reads the knowledge base again instead.
+func (f *Flow) Plan(ctx context.Context, run hub.Run, emit func(hub.Item) error) (string, error) {
 	ev := run.Job.Event
-	if ev == nil || ev.Chat == nil || strings.TrimSpace(ev.Chat.Message.Text) == "" {
+	if ev == nil || ev.Chat == nil {
+		if ev != nil {
+			return "", nil // another webhook of the chat connection: nothing to answer
+		}
+		return "", f.reload(ctx)
+	}
+	if strings.TrimSpace(ev.Chat.Message.Text) == "" {
 		return "", nil
 	}
 	return "", emit(hub.Item{NaturalKey: "chat/" + ev.Chat.ID, Payload: Question{Event: *ev.Chat}})
@@ -107,16 +133,20 @@ func (f *Flow) Deliver(ctx context.Context, d hub.Delivery) (hub.Result, error) 
 	if msg.Channel == "" {
 		return hub.Result{}, fault.Permanentf("chat-helpdesk: delivery "+d.NaturalKey, "the question has no channel")
 	}
-	lang := faq.DetectLang(stripMentions(msg.Text))
+	kb, err := f.knowledge(ctx)
+	if err != nil {
+		return hub.Result{}, err
+	}
+	question := stripMentions(msg.Text)
+	lang := faq.DetectLang(question)
 	var (
 		r      reply
 		detail string
-		err    error
 	)
-	if f.attendance != nil && asksOvertime(msg.Text) {
-		r, detail, err = f.overtime(ctx, q.Event, lang)
+	if intent := f.liveIntent(question); intent != nil {
+		r, detail, err = f.live(ctx, kb, q.Event, lang, intent)
 	} else {
-		r, detail, err = f.fromFAQ(ctx, msg, lang)
+		r, detail = f.fromFAQ(kb, msg, question, lang)
 	}
 	if err != nil {
 		return hub.Result{}, err
@@ -141,18 +171,13 @@ type reply struct {
 }
 
 // fromFAQ answers from the knowledge base, or declines and forwards the question.
-func (f *Flow) fromFAQ(ctx context.Context, msg model.ChatMessage, lang faq.Lang) (reply, string, error) {
-	kb, err := f.knowledge(ctx)
-	if err != nil {
-		return reply{}, "", err
-	}
-	question := stripMentions(msg.Text)
+func (f *Flow) fromFAQ(kb *faq.KB, msg model.ChatMessage, question string, lang faq.Lang) (reply, string) {
 	ans := kb.Ask(question)
 	switch {
 	case !ans.Declined:
-		return reply{thread: ans.Match.Entry.AnswerIn(lang)}, "faq " + ans.Match.Entry.ID, nil
+		return reply{thread: ans.Match.Entry.AnswerIn(lang)}, "faq " + ans.Match.Entry.ID
 	case ans.Reason == faq.SomeoneElse:
-		return reply{thread: say(lang, someoneElseJA, someoneElseEN)}, "declined: someone else's data", nil
+		return reply{thread: say(lang, someoneElseJA, someoneElseEN)}, "declined: someone else's data"
 	}
 	var b strings.Builder
 	b.WriteString(say(lang, declineJA, declineEN))
@@ -163,144 +188,52 @@ func (f *Flow) fromFAQ(ctx context.Context, msg model.ChatMessage, lang faq.Lang
 		}
 	}
 	r := reply{}
-	if f.backoffice != "" {
-		b.WriteString("\n" + say(lang, forwardedJA, forwardedEN))
-		r.before = append(r.before, model.ChatMessage{Channel: f.backoffice,
-			Text: "ヘルプデスクが答えられなかった質問です / A question the helpdesk could not answer (thread " + msg.Thread + "):\n> " + question})
-	} else {
+	if f.backoffice == "" {
 		b.WriteString("\n" + say(lang, askBackofficeJA, askBackofficeEN))
+		r.thread = b.String()
+		return r, "declined"
 	}
+	b.WriteString("\n" + say(lang, forwardedJA, forwardedEN))
+	r.before = append(r.before, model.ChatMessage{Channel: f.backoffice,
+		Text: "ヘルプデスクが答えられなかった質問です / A question the helpdesk could not answer (thread " + msg.Thread + "):\n> " + question})
 	r.thread = b.String()
-	return r, "declined and forwarded", nil
+	return r, "declined and forwarded"
 }
 
-// overtime answers the asker's own overtime this month, privately, or tells them why not.
-func (f *Flow) overtime(ctx context.Context, ev model.ChatEvent, lang faq.Lang) (reply, string, error) {
-	msg := ev.Message
-	kb, err := f.knowledge(ctx)
-	if err != nil {
-		return reply{}, "", err
-	}
-	if aboutSomeoneElse(kb, stripMentions(msg.Text)) {
-		return reply{thread: say(lang, someoneElseJA, someoneElseEN)}, "declined: someone else's overtime", nil
-	}
-	code, ok := f.employees[msg.User]
-	if !ok || msg.User == "" {
-		return reply{thread: say(lang, unknownJA, unknownEN)}, "declined: asker not mapped", nil
-	}
-	today := model.DateOf(f.now(), f.zone)
-	rules := payroll.Rules{ClosingDay: 0, PrescribedDailyMinutes: PrescribedDailyMinutes, Zone: f.zone}
-	period, err := payroll.PeriodFor(rules.ClosingDay, today.Year, today.Month)
-	if err != nil {
-		return reply{}, "", fault.Permanent("chat-helpdesk: this month", err)
-	}
-	emp, found, err := f.employee(ctx, code, period)
-	if err != nil {
-		return reply{}, "", err
-	}
-	if !found {
-		return reply{thread: say(lang, unknownJA, unknownEN)}, "declined: employee not at the attendance connection", nil
-	}
-	// The weekly 40 hours count from the week's first day, which may lie before the month.
-	fetch := model.PayPeriod{Year: period.Year, Month: period.Month, Start: payroll.FirstDayNeeded(rules, period), End: today}
-	days, err := f.attendance.Attendance(ctx, emp, fetch)
-	if err != nil {
-		return reply{}, "", fmt.Errorf("chat-helpdesk: read the asker's time clocks at %s: %w", f.attendanceConn, err)
-	}
-	sum, issues, err := payroll.Summarize(rules, period, emp.ID(f.attendanceConn), days)
-	if err != nil {
-		return reply{}, "", fault.Permanent("chat-helpdesk: compute the asker's overtime", err)
-	}
-	text := overtimeText(lang, today, sum.OvertimeMinutes, len(issues))
-
-	private := ev.Type == directMessage
-	dm := msg.User
-	if f.rooms != nil {
-		room, ok, err := f.rooms.DirectRoom(ctx, msg.User)
-		if err != nil {
-			return reply{}, "", fmt.Errorf("chat-helpdesk: find the asker's direct chat: %w", err)
-		}
-		if !ok {
-			return reply{thread: say(lang, noDirectJA, noDirectEN)}, "declined: no direct chat with the asker", nil
-		}
-		dm, private = room, private || room == msg.Channel
-	}
-	if private {
-		return reply{thread: text}, "overtime answered", nil
-	}
-	return reply{
-		before: []model.ChatMessage{{Channel: dm, User: msg.User, Text: text}},
-		thread: say(lang, sentPrivatelyJA, sentPrivatelyEN),
-	}, "overtime sent by direct message", nil
-}
-
-// knowledge returns the knowledge base, reading it on first use. A folder that does not
-// load is a configuration mistake the next attempt will not fix.
+// knowledge returns the knowledge base, reading it on first use and again once it is older
+// than kb_refresh. A knowledge base that does not load the first time is a configuration
+// mistake the next attempt will not fix; a later refresh that fails keeps the one in use.
 func (f *Flow) knowledge(ctx context.Context) (*faq.KB, error) {
-	if kb := f.kb.KB(); kb != nil {
+	f.kbMu.Lock()
+	stale := f.now().Sub(f.kbAt) >= f.kbRefresh
+	f.kbMu.Unlock()
+	kb := f.kb.KB()
+	if kb != nil && !stale {
 		return kb, nil
 	}
-	if _, err := f.kb.Reload(ctx); err != nil {
+	if err := f.reload(ctx); err != nil {
+		if kb != nil {
+			f.logger.Warn("knowledge base: refresh failed; answering from the one in use", "error", err)
+			return kb, nil
+		}
 		return nil, fault.Permanent("chat-helpdesk: load the knowledge base", err)
 	}
 	return f.kb.KB(), nil
 }
 
-// employee finds the employee with code at the attendance connection.
-func (f *Flow) employee(ctx context.Context, code string, period model.PayPeriod) (model.Employee, bool, error) {
-	for emp, err := range f.attendance.Employees(ctx, period) {
-		if err != nil {
-			return model.Employee{}, false, fmt.Errorf("chat-helpdesk: list employees of %s: %w", f.attendanceConn, err)
-		}
-		if emp.Code == code {
-			return emp, true, nil
-		}
+// reload reads the knowledge base now.
+func (f *Flow) reload(ctx context.Context) error {
+	changed, err := f.kb.Reload(ctx)
+	if err != nil {
+		return err
 	}
-	return model.Employee{}, false, nil
-}
-
-var (
-	overtimeWords = regexp.MustCompile(`(?i)残業|時間外|overtime`)
-	mentionTag    = regexp.MustCompile(`<@[A-Z0-9]+>|\[To:\d+\][^\n]*?(さん)?\s|\[rp [^\]]*\][^\n]*?(さん)?\s`)
-	// otherPerson is how a question names someone: an honorific (田中さん, 佐藤様), an
-	// employee code (E00002), or a possessive name (Tanaka's).
-	otherPerson = regexp.MustCompile(`(?i)(さん|様|さま|君|くん|氏|ちゃん)|\b[a-z]{0,3}\d{3,}\b|\b[a-z]+['’]s\b|\b(of|for) (?:mr|ms|mrs|employee|user)\b`)
-	// ownWords are possessives that are not another person: this month's overtime.
-	ownWords = regexp.MustCompile(`(?i)\b(month|week|year|today|it|that|what|who|let|here|there)['’]s\b|\b(my|me|i)\b`)
-)
-
-// stripMentions removes the addressing of the bot ("<@U…>", "[To:…]") from a message.
-func stripMentions(text string) string {
-	return strings.TrimSpace(mentionTag.ReplaceAllString(text+" ", " "))
-}
-
-func asksOvertime(text string) bool { return overtimeWords.MatchString(stripMentions(text)) }
-
-// aboutSomeoneElse says whether an overtime question names a person: the bot answers only
-// the asker's own, so any name, honorific or code makes it decline. Erring towards declining
-// costs a rephrase; erring the other way would be a leak (though even then the figure would
-// be the asker's own).
-// The knowledge base's own detector adds 上司の残業, my manager's overtime and the like.
-func aboutSomeoneElse(kb *faq.KB, question string) bool {
-	q := ownWords.ReplaceAllString(question, " ")
-	return otherPerson.MatchString(q) || kb.Ask(question).Reason == faq.SomeoneElse
-}
-
-// overtimeText is the live answer.
-func overtimeText(lang faq.Lang, today model.Date, minutes, issues int) string {
-	h, m := minutes/60, minutes%60
-	if lang == faq.English {
-		s := fmt.Sprintf("Your overtime this month (to %s): %d h %02d min (%d minutes beyond 8 hours a day or 40 a week).", today, h, m, minutes)
-		if issues > 0 {
-			s += fmt.Sprintf(" The time clock has %d problem(s) (a missing punch, say) not counted yet: please fix them there.", issues)
-		}
-		return s
+	f.kbMu.Lock()
+	f.kbAt = f.now()
+	f.kbMu.Unlock()
+	if changed {
+		f.logger.Info("knowledge base loaded", "entries", f.kb.KB().Len())
 	}
-	s := fmt.Sprintf("今月（%d月1日〜%d日）のあなたの残業時間は %d時間%02d分（%d分、1日8時間・週40時間を超えた時間）です。", today.Month, today.Day, h, m, minutes)
-	if issues > 0 {
-		s += fmt.Sprintf("打刻漏れなど %d 件の問題があり、その分はまだ数えていません。勤怠システムで修正してください。", issues)
-	}
-	return s
+	return nil
 }
 
 func say(lang faq.Lang, ja, en string) string {
@@ -309,22 +242,3 @@ func say(lang faq.Lang, ja, en string) string {
 	}
 	return ja
 }
-
-const (
-	declineJA       = "すみません、その質問にはまだお答えできません。"
-	declineEN       = "Sorry, I can't answer that one yet."
-	closestJA       = "近いと思われる質問:"
-	closestEN       = "These may be close:"
-	forwardedJA     = "バックオフィスの担当者に質問を転送しました。このスレッドで回答します。"
-	forwardedEN     = "I've passed your question to the back office; they will answer in this thread."
-	askBackofficeJA = "バックオフィスに直接お問い合わせください。"
-	askBackofficeEN = "Please ask the back office directly."
-	someoneElseJA   = "ほかの方の情報はお答えできません。ご自身のことならお答えします。"
-	someoneElseEN   = "I can't share anyone else's information, only your own."
-	unknownJA       = "すみません、あなたがどの社員の方か確認できないため、個人の情報はお答えできません。バックオフィスにチャットの登録をご依頼ください。"
-	unknownEN       = "Sorry, I can't tell who you are, so I can't share personal information. Please ask the back office to register your chat account."
-	noDirectJA      = "個人の情報はダイレクトメッセージでのみお伝えしています。ボットにダイレクトメッセージで質問してください。"
-	noDirectEN      = "I only share personal information by direct message: please ask me there."
-	sentPrivatelyJA = "ご本人にだけダイレクトメッセージでお送りしました。"
-	sentPrivatelyEN = "I've sent the answer to you privately by direct message."
-)

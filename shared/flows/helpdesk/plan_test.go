@@ -21,7 +21,7 @@ func flowConfig(mapping map[string]any) config.Flow {
 
 func TestPlan(t *testing.T) {
 	t.Parallel()
-	f, err := helpdesk.New(hub.FlowEnv{Config: flowConfig(nil), Source: poster{}, Target: poster{}})
+	f, err := helpdesk.New(hub.FlowEnv{Config: flowConfig(map[string]any{"kb": "../../../testdata/faq"}), Source: poster{}, Target: poster{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestPlan(t *testing.T) {
 		event *hub.WebhookEvent
 		want  int
 	}{
-		{name: "a job without an event plans nothing", want: 0},
+		{name: "a job without an event (the schedule) reads the knowledge base and plans nothing", want: 0},
 		{name: "an event without a message plans nothing", event: &hub.WebhookEvent{ID: "Ev1", Type: "app_mention"}, want: 0},
 		{name: "a message plans one reply keyed by the chat event", event: &hub.WebhookEvent{ID: "Ev1", Type: "app_mention", Chat: chat}, want: 1},
 	} {
@@ -55,6 +55,17 @@ func TestPlan(t *testing.T) {
 	}
 }
 
+func TestAScheduledRunWithAKnowledgeBaseThatDoesNotLoadFails(t *testing.T) {
+	t.Parallel()
+	f, err := helpdesk.New(hub.FlowEnv{Config: flowConfig(map[string]any{"kb": t.TempDir() + "/missing"}), Target: poster{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Plan(t.Context(), hub.Run{Job: hub.Job{Trigger: "schedule"}}, func(hub.Item) error { return nil }); err == nil {
+		t.Error("a run reading a missing knowledge-base folder succeeded")
+	}
+}
+
 func TestNewRefusesConnectionsThatCannotServe(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -67,6 +78,20 @@ func TestNewRefusesConnectionsThatCannotServe(t *testing.T) {
 		{name: "an attendance connection that reads no time clocks is refused",
 			env:    hub.FlowEnv{Config: flowConfig(map[string]any{"attendance": "xero"}), Target: poster{}, Connections: map[string]any{"xero": poster{}}},
 			reason: "does not read time clocks"},
+		{name: "a leave connection that keeps no balances is refused",
+			env:    hub.FlowEnv{Config: flowConfig(map[string]any{"leave": "xero"}), Target: poster{}, Connections: map[string]any{"xero": poster{}}},
+			reason: "cannot read paid-leave balances"},
+		{name: "a payroll flow that is not a timeclock flow is refused",
+			env: hub.FlowEnv{Config: flowConfig(map[string]any{"payroll": "expenses"}), Target: poster{},
+				Flows: map[string]hub.FlowRef{"expenses": {Config: config.Flow{Name: "expenses", Type: "expense-to-accounting"}}}},
+			reason: "want a timeclock-to-payroll flow"},
+		{name: "an expenses flow that cannot tell claims apart is refused",
+			env: hub.FlowEnv{Config: flowConfig(map[string]any{"expenses": "payroll"}), Target: poster{},
+				Flows: map[string]hub.FlowRef{"payroll": {Config: config.Flow{Name: "payroll", Type: "timeclock-to-payroll"}}}},
+			reason: "want an expense-to-accounting flow"},
+		{name: "a kb_repo that lists no repository is refused",
+			env:    hub.FlowEnv{Config: flowConfig(map[string]any{"kb_repo": "slack"}), Target: poster{}, Connections: map[string]any{"slack": poster{}}},
+			reason: "want a github connection"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
