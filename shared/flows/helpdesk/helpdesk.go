@@ -84,8 +84,13 @@ type Flow struct {
 	leaveConn       string
 	expenses        hub.ExpenseTracker
 	expenseLookback time.Duration
-	// employees maps a chat user id to the employee code it may see the data of.
+	// employees maps a chat user id to the employee code it may see the data of; ambiguous
+	// holds the users hub.yaml maps to two employees, who get no personal answer.
 	employees map[string]string
+	ambiguous map[string]bool
+	// mappedCodes are the employees chat_users names: found by their mapping alone, never
+	// by another chat user's email.
+	mappedCodes map[string]bool
 
 	zone   *time.Location
 	now    func() time.Time

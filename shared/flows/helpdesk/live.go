@@ -59,7 +59,7 @@ func (f *Flow) liveIntent(question string) *intent {
 // live answers the asker's own figure, privately, or tells them why not.
 func (f *Flow) live(ctx context.Context, kb *faq.KB, ev model.ChatEvent, lang faq.Lang, in *intent) (reply, string, error) {
 	msg := ev.Message
-	if aboutSomeoneElse(kb, stripMentions(msg.Text)) {
+	if aboutSomeoneElse(kb, stripMentions(msg.Text)) || mentionsSomeone(msg.Text, ev.Type == directMessage) {
 		return reply{thread: say(lang, someoneElseJA, someoneElseEN)}, "declined: someone else's " + in.name, nil
 	}
 	today := model.DateOf(f.now(), f.zone)
@@ -107,6 +107,9 @@ func (f *Flow) asker(ctx context.Context, user string, today model.Date) (who mo
 	if user == "" {
 		return model.Employee{}, false, "the message has no sender", nil
 	}
+	if f.ambiguous[user] {
+		return model.Employee{}, false, "asker mapped to two employees", nil
+	}
 	code, mapped := f.employees[user]
 	var email string
 	if !mapped {
@@ -141,6 +144,9 @@ func (f *Flow) asker(ctx context.Context, user string, today model.Date) (who mo
 		}
 	}
 	switch {
+	case !mapped && matches == 1 && f.mappedCodes[who.Code]:
+		// hub.yaml gives this employee another chat account: trust the mapping, not the email.
+		return model.Employee{}, false, "employee mapped to another chat user", nil
 	case matches == 0:
 		return model.Employee{}, false, "employee not at the attendance connection", nil
 	case matches > 1:
@@ -198,6 +204,21 @@ var (
 	// ownWords are possessives that are not another person: this month's overtime.
 	ownWords = regexp.MustCompile(`(?i)\b(month|week|year|today|it|that|what|who|let|here|there)['’]s\b|\b(my|me|i)\b`)
 )
+
+// mentionedID finds who a message addresses: Slack's <@U…>, Chatwork's [To:…] and the
+// author of the message a Chatwork reply quotes ([rp aid=…]).
+var mentionedID = regexp.MustCompile(`<@([A-Z0-9]+)>|\[To:(\d+)\]|\[rp aid=(\d+)`)
+
+// mentionsSomeone says whether a message addresses someone besides the bot: two people
+// addressed (the bot and a colleague), or anyone in a direct chat with the bot, where the
+// bot needs no addressing. "<@U2> の残業は?" asks about U2, not about the asker.
+func mentionsSomeone(text string, direct bool) bool {
+	ids := map[string]bool{}
+	for _, m := range mentionedID.FindAllStringSubmatch(text, -1) {
+		ids[m[1]+m[2]+m[3]] = true
+	}
+	return len(ids) > 1 || (direct && len(ids) > 0)
+}
 
 // stripMentions removes the addressing of the bot ("<@U…>", "[To:…]") from a message.
 func stripMentions(text string) string {

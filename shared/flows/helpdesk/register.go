@@ -86,6 +86,8 @@ func New(env hub.FlowEnv) (hub.Flow, error) {
 		chat:            poster,
 		backoffice:      str("backoffice_channel"),
 		employees:       map[string]string{},
+		ambiguous:       map[string]bool{},
+		mappedCodes:     map[string]bool{},
 		kbRefresh:       dur("kb_refresh", DefaultKBRefresh),
 		expenseLookback: dur("expense_lookback", DefaultExpenseLookback),
 		zone:            env.Zone,
@@ -119,15 +121,16 @@ func New(env hub.FlowEnv) (hub.Flow, error) {
 	}
 	f.kb = faq.NewLive(src)
 
-	ambiguous := map[string]bool{}
 	for code, user := range users {
 		if _, dup := f.employees[user]; dup {
-			// One chat user named for two employees is a mapping mistake: answer for neither.
-			ambiguous[user] = true
+			// One chat user named for two employees is a mapping mistake: answer for neither,
+			// not even by email (hub.yaml says they may be someone else).
+			f.ambiguous[user] = true
 		}
 		f.employees[user] = code
+		f.mappedCodes[code] = true
 	}
-	for user := range ambiguous {
+	for user := range f.ambiguous {
 		delete(f.employees, user)
 	}
 
