@@ -6,5 +6,6 @@ package all
 
 import (
 	_ "github.com/urakata/urakata/shared/flows/expense"   // expense-to-accounting
+	_ "github.com/urakata/urakata/shared/flows/overtime"  // overtime-watch
 	_ "github.com/urakata/urakata/shared/flows/timeclock" // timeclock-to-payroll
 )
