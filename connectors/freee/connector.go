@@ -24,9 +24,9 @@ import (
 // Connector declares freee HR to the hub: its settings, capabilities and constructor.
 var Connector = hub.Connector{
 	Vendor:         Vendor,
-	Summary:        "freee 人事労務 (freee HR): employees and time clocks in, monthly work summaries out",
+	Summary:        "freee 人事労務 (freee HR): employees, time clocks and paid-leave balances in, monthly work summaries out",
 	DefaultBaseURL: DefaultBaseURL,
-	Capabilities:   []hub.Capability{hub.CapEmployees, hub.CapAttendance, hub.CapWorkSummaryTarget, hub.CapWebhook},
+	Capabilities:   []hub.Capability{hub.CapEmployees, hub.CapAttendance, hub.CapWorkSummaryTarget, hub.CapWebhook, hub.CapPaidLeaveBalance},
 	Fields: slices.Concat([]config.Field{
 		{Name: "company_id", Type: config.Int, Required: true, Example: 1234567,
 			Description: "freee company (事業所) id; GET /api/v1/users/me lists the ones the authorising user belongs to"},
@@ -55,7 +55,7 @@ var SecretFields = []config.Field{
 func init() { hub.Register(Connector) }
 
 // HR is one freee HR connection as the hub uses it: an attendance source (employees, time
-// clocks, day kinds and leave) and a work-summary target.
+// clocks, day kinds and leave), a work-summary target and a source of paid-leave balances.
 type HR struct {
 	// Client is the API client, for calls the capabilities do not cover.
 	Client     *Client
@@ -70,6 +70,7 @@ var (
 	_ hub.AttendanceSource  = (*HR)(nil)
 	_ hub.WorkSummaryTarget = (*HR)(nil)
 	_ hub.SummaryComparer   = (*HR)(nil)
+	_ hub.LeaveSource       = (*HR)(nil)
 )
 
 // New builds the connection env describes.

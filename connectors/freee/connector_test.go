@@ -72,7 +72,7 @@ func TestConnectorIsRegistered(t *testing.T) {
 	if !ok {
 		t.Fatal("freee-hr is not registered")
 	}
-	for _, cp := range []hub.Capability{hub.CapEmployees, hub.CapAttendance, hub.CapWorkSummaryTarget} {
+	for _, cp := range []hub.Capability{hub.CapEmployees, hub.CapAttendance, hub.CapWorkSummaryTarget, hub.CapPaidLeaveBalance} {
 		if !c.Has(cp) {
 			t.Errorf("missing capability %s", cp)
 		}
@@ -119,6 +119,9 @@ func TestNew(t *testing.T) {
 	}
 	if _, ok := v.(hub.WorkSummaryTarget); !ok {
 		t.Error("New's value is not a WorkSummaryTarget")
+	}
+	if _, ok := v.(hub.LeaveSource); !ok {
+		t.Error("New's value is not a LeaveSource")
 	}
 	if got := v.(*HR).Client.BaseURL.String(); got != DefaultBaseURL+"/" {
 		t.Errorf("base URL = %q; want freee's", got)

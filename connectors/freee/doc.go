@@ -1,8 +1,9 @@
 // Package freee connects urakata to freee 人事労務 (freee HR, vendor "freee-hr" in hub.yaml):
 // a client in the go-github shape (one Client, a service per API area, pagination on
 // Response), OAuth2 with rotating refresh tokens (auth.go, on shared/oauth), the vendor's
-// rate-limit policy (limits.go), the capability adapters (connector.go): employees,
-// attendance and work-summary-target, and webhook verification (webhook.go).
+// rate-limit policy (limits.go), the capability adapters (connector.go, leave.go):
+// employees, attendance, work-summary-target and paid-leave balances, and webhook
+// verification (webhook.go).
 //
 // The API description is testdata/freee/hr.json (OpenAPI 3.0.1, base
 // https://api.freee.co.jp/hr). Every service method names the operation it calls with a
@@ -19,6 +20,9 @@
 //     date (the caller reaching back to the week start): 2–4 requests.
 //   - PutWorkSummary: one request per employee; GetWorkSummary one more, only when a
 //     worker must reconcile after a crash.
+//   - PaidLeave (the chat bot's "how much paid leave is left?"): one work record summary
+//     per question, two when the company's pay month is not the month worked (a closing
+//     day before month end, or pay the next month).
 //   - A token refresh: one request per six hours per connection.
 //
 // So a monthly attendance → payroll run costs about 3–5 requests per employee: at the

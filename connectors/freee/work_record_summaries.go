@@ -37,8 +37,21 @@ type WorkRecordSummary struct {
 	NumPaidHolidays                   model.Days `json:"num_paid_holidays"`
 	NumSpecialHolidaysUsed            model.Days `json:"num_special_holidays_used"`
 
+	// NumPaidHolidaysLeft is the paid leave left (有給残日数) in days; nil when freee did not
+	// say. NumPaidHolidaysAndHoursLeft is the same balance split into whole or half days and
+	// hours of hourly leave (時間単位年休), nil when freee did not send it.
+	NumPaidHolidaysLeft         *model.Days   `json:"num_paid_holidays_left"`
+	NumPaidHolidaysAndHoursLeft *DaysAndHours `json:"num_paid_holidays_and_hours_left"`
+
 	// WorkRecords are the daily records, when asked for with WorkRecords: true.
 	WorkRecords []WorkRecord `json:"work_records"`
+}
+
+// DaysAndHours is an amount of leave as freee splits it: days (0.5 for a half day) and
+// hours.
+type DaysAndHours struct {
+	Days  model.Days `json:"days"`
+	Hours int        `json:"hours"`
 }
 
 // WorkRecordSummaryUpdate is the whole body of a summary PUT. freee sets every field a PUT

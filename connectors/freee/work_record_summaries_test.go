@@ -35,6 +35,9 @@ func TestWorkRecordSummariesService_Get(t *testing.T) {
 	if got.WorkDays != 2150 || got.NumPaidHolidays != 150 || got.TotalWorkMins != 10080 || got.StartDate != model.NewDate(2026, 10, 1) || len(got.WorkRecords) != 1 {
 		t.Errorf("summary = %+v", got)
 	}
+	if got.NumPaidHolidaysLeft == nil || *got.NumPaidHolidaysLeft != 800 || got.NumPaidHolidaysAndHoursLeft != nil {
+		t.Errorf("paid leave left = %v, split %v; want 8 days and no split (freee sent none)", got.NumPaidHolidaysLeft, got.NumPaidHolidaysAndHoursLeft)
+	}
 }
 
 func TestWorkRecordSummariesService_Update(t *testing.T) {

@@ -69,7 +69,10 @@ type KOT struct {
 	fetch     singleflight.Group
 }
 
-var _ hub.AttendanceSource = (*KOT)(nil)
+var (
+	_ hub.AttendanceSource = (*KOT)(nil)
+	_ hub.LeaveSource      = (*KOT)(nil)
+)
 
 // leaveNone marks a leave type that is a day off but no leave to count (代休).
 const leaveNone model.LeaveKind = "none"
@@ -431,7 +434,7 @@ type LeaveBalance struct {
 
 // PaidLeaveBalances yields every employee's remaining paid leave as of the closing of a
 // month: one request for the working types, one per working type. Leave types count as
-// paid leave as leave_codes says (code 1 by default).
+// annual paid leave as leave_codes says (code 1 by default; see annualLeave).
 func (k *KOT) PaidLeaveBalances(ctx context.Context, year int, month time.Month) iter.Seq2[LeaveBalance, error] {
 	return func(yield func(LeaveBalance, error) bool) {
 		fail := func(err error) {
@@ -457,13 +460,8 @@ func (k *KOT) PaidLeaveBalances(ctx context.Context, year int, month time.Month)
 				return
 			}
 			for _, row := range rows {
-				b := LeaveBalance{EmployeeKey: row.EmployeeKey, AsOf: row.Date}
-				for _, rl := range row.HolidayRemained {
-					if k.leaveKind(Holiday{Code: rl.Code, Name: rl.Name}) == model.PaidLeave {
-						b.Days += model.DaysFromFloat(rl.Day)
-						b.Minutes += rl.Minutes
-					}
-				}
+				days, minutes := k.annualLeaveLeft(row)
+				b := LeaveBalance{EmployeeKey: row.EmployeeKey, AsOf: row.Date, Days: days, Minutes: minutes}
 				if !yield(b, nil) {
 					return
 				}

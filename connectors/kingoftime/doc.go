@@ -33,4 +33,9 @@
 // one request for the employees, one daily-attendance request per 15,000 employee-days
 // (one for a company of up to 400), and one time-record request per employee. At the
 // default pace a company of 1,000 takes about ten minutes to read.
+//
+// A paid-leave balance (PaidLeave, the chat bot's question) costs two requests: the
+// employee by code, for their working type, and that working type's remaining leave for
+// the month; three or four when the code no longer leads to them or KOT's closing puts the
+// date in the next month.
 package kingoftime

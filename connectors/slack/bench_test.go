@@ -37,7 +37,7 @@ func benchSandbox(b *testing.B, employees int) (*slacktest.Server, *Slack) {
 		b.Fatal(err)
 	}
 	client.pacer = newChannelPacer(time.Nanosecond)
-	return srv, &Slack{Client: client, dms: map[string]directMessage{}}
+	return srv, &Slack{Client: client, dms: newRecent[directMessage](dmCacheSize, 0), emails: newRecent[string](emailCacheSize, emailTTL)}
 }
 
 // BenchmarkSandboxUsersPage is one page of 200 members through the sandbox, the call and

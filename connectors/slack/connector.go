@@ -6,8 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/fault"
@@ -19,7 +20,7 @@ import (
 // Connector declares Slack to the hub: its secrets, capabilities and constructor.
 var Connector = hub.Connector{
 	Vendor:         Vendor,
-	Summary:        "Slack: messages out (chat.postMessage, threads), people found by email, Events API and slash commands in",
+	Summary:        "Slack: messages out (chat.postMessage, threads), people found by email and askers' emails read, Events API and slash commands in",
 	DefaultBaseURL: DefaultBaseURL,
 	Capabilities:   []hub.Capability{hub.CapChat, hub.CapWebhook},
 	Fields: []config.Field{
@@ -34,8 +35,8 @@ var Connector = hub.Connector{
 func init() { hub.Register(Connector) }
 
 // Slack is one Slack app installation as the hub uses it: a chat poster, a directory that
-// finds an employee's direct message by email, and a receiver of Events API requests and
-// slash commands.
+// finds an employee's direct message by email, a reader of a member's email (who asked),
+// and a receiver of Events API requests and slash commands.
 type Slack struct {
 	// Client is the API client, for calls the capabilities do not cover.
 	Client     *Client
@@ -43,17 +44,28 @@ type Slack struct {
 	verifier   *Verifier
 	logger     *slog.Logger
 
-	mu sync.Mutex
-	// dms caches UserByEmail's answers (lower-cased email → user and DM): both are stable,
-	// and each costs two tier-3 calls. Misses are not cached: the person may join later.
-	dms map[string]directMessage
+	// dms keeps UserByEmail's answers (lower-cased email → user and DM): both are stable,
+	// and each costs two tier-3 calls. Misses are not kept: the person may join later.
+	dms *recent[directMessage]
+	// emails keeps EmailOf's answers (user id → email) for emailTTL. Misses are not kept.
+	emails *recent[string]
 }
 
 type directMessage struct{ user, channel string }
 
+// How much a connection remembers of who is who. A chat bot is asked by the same few
+// people again and again; an email can change (Slack confirms the new address), so an
+// asker's is read again after emailTTL.
+const (
+	dmCacheSize    = 1024
+	emailCacheSize = 256
+	emailTTL       = 10 * time.Minute
+)
+
 var (
 	_ hub.ChatPoster      = (*Slack)(nil)
 	_ hub.ChatDirectory   = (*Slack)(nil)
+	_ hub.ChatProfiles    = (*Slack)(nil)
 	_ hub.WebhookReceiver = (*Slack)(nil)
 )
 
@@ -79,7 +91,8 @@ func New(_ context.Context, env hub.Env) (*Slack, error) {
 		connection: env.Connection,
 		verifier:   &Verifier{Secret: creds.SigningSecret},
 		logger:     logger,
-		dms:        map[string]directMessage{},
+		dms:        newRecent[directMessage](dmCacheSize, 0),
+		emails:     newRecent[string](emailCacheSize, emailTTL),
 	}, nil
 }
 
@@ -161,10 +174,7 @@ func (s *Slack) UserByEmail(ctx context.Context, email string) (user, channel st
 	if key == "" {
 		return "", "", false, nil
 	}
-	s.mu.Lock()
-	dm, cached := s.dms[key]
-	s.mu.Unlock()
-	if cached {
+	if dm, cached := s.dms.get(key); cached {
 		return dm.user, dm.channel, true, nil
 	}
 	u, _, err := s.Client.Users.LookupByEmail(ctx, key)
@@ -181,10 +191,66 @@ func (s *Slack) UserByEmail(ctx context.Context, email string) (user, channel st
 	if err != nil {
 		return "", "", false, fmt.Errorf("%s: direct message with user %s: %w", Vendor, u.ID, err)
 	}
-	s.mu.Lock()
-	s.dms[key] = directMessage{u.ID, conv.ID}
-	s.mu.Unlock()
+	s.dms.put(key, directMessage{u.ID, conv.ID})
 	return u.ID, conv.ID, true, nil
+}
+
+// EmailOf returns the email on a member's profile (users.info), so that the chat bot can
+// tell which employee asked. ok is false for a member who is not a person (a bot, an app's
+// user, Slackbot), a deactivated one, one whose profile shows no email, and an id Slack
+// does not have or does not show the app (user_not_found, user_not_visible). A token
+// without the users:read.email scope, which Slack answers with profiles stripped of their
+// emails, is a Permanent error that names the scope, not a member without one.
+//
+// Answers are kept per connection (emailCacheSize members, each for emailTTL); misses are
+// asked again. users.info is tier 4 (100 a minute). The email is personal data: it is in no
+// error and no log.
+func (s *Slack) EmailOf(ctx context.Context, user string) (email string, ok bool, err error) {
+	user = strings.TrimSpace(user)
+	if user == "" {
+		return "", false, nil
+	}
+	if email, cached := s.emails.get(user); cached {
+		return email, true, nil
+	}
+	u, resp, err := s.Client.Users.Info(ctx, user)
+	switch code := ErrorCode(err); {
+	case code == "user_not_found", code == "user_not_visible":
+		return "", false, nil
+	case err != nil:
+		return "", false, fmt.Errorf("%s: %w", Vendor, err)
+	}
+	email = strings.TrimSpace(u.Profile.Email)
+	if !u.IsPerson() {
+		return "", false, nil
+	}
+	if email == "" {
+		if resp != nil && lacksScope(resp.Header, scopeEmail) {
+			return "", false, &fault.PermanentError{Op: Vendor + ": users.info", Status: http.StatusOK,
+				Message: fmt.Sprintf("missing_scope: add the scope %s to the app and install it again: without it Slack shows no member's email", scopeEmail)}
+		}
+		return "", false, nil
+	}
+	s.emails.put(user, email)
+	return email, true, nil
+}
+
+// scopeEmail is the scope that lets a bot token read members' emails.
+const scopeEmail = "users:read.email"
+
+// lacksScope reports whether Slack's X-OAuth-Scopes header, the scopes of the token a call
+// was made with, is there and does not hold scope. Without the header nothing is known.
+func lacksScope(h http.Header, scope string) bool {
+	granted := h.Get("X-OAuth-Scopes")
+	if granted == "" {
+		return false
+	}
+	for s := range strings.SplitSeq(granted, ",") {
+		if strings.TrimSpace(s) == scope {
+			return false
+		}
+	}
+	return true
 }
 
 // isConversationID tells a conversation id (C…, G…, D…) from a user id (U…, W…).

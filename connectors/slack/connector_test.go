@@ -89,7 +89,7 @@ func TestNewRefusesABadSecretWithAPermanentErrorNamingIt(t *testing.T) {
 func connectorOn(t *testing.T) (*Slack, *http.ServeMux) {
 	t.Helper()
 	client, mux := setup(t)
-	return &Slack{Client: client, connection: "slack-test", verifier: &Verifier{}, logger: discard, dms: map[string]directMessage{}}, mux
+	return &Slack{Client: client, connection: "slack-test", verifier: &Verifier{}, logger: discard, dms: newRecent[directMessage](dmCacheSize, 0), emails: newRecent[string](emailCacheSize, emailTTL)}, mux
 }
 
 func TestPostMessageReturnsChannelAndTS(t *testing.T) {

@@ -39,6 +39,7 @@ var methodTiers = map[string]Tier{
 	"auth.test":           Tier4,
 	"users.list":          Tier2,
 	"users.lookupByEmail": Tier3,
+	"users.info":          Tier4,
 	"conversations.list":  Tier2,
 	"conversations.open":  Tier3,
 	"chat.postMessage":    TierPostMessage,

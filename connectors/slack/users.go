@@ -11,7 +11,8 @@ import (
 // UsersService lists and finds the members of the workspace.
 type UsersService service
 
-// User is a member of the workspace, as users.list and users.lookupByEmail return them.
+// User is a member of the workspace, as users.list, users.lookupByEmail and users.info
+// return them.
 // Names and email are personal data: never log them.
 type User struct {
 	ID     string `json:"id"`
@@ -99,6 +100,33 @@ func (s *UsersService) LookupByEmail(ctx context.Context, email string) (*User, 
 	if err != nil {
 		// The email stays out of the error: it is personal data.
 		return nil, resp, fmt.Errorf("look up a user by email: %w", err)
+	}
+	return &out.User, resp, nil
+}
+
+// Info returns one member by id. Slack answers user_not_found (a permanent error: see
+// ErrorCode) for an id it does not have, and user_not_visible for one the app may not see
+// (another organisation's, in Enterprise Grid). The profile's email is there only with the
+// users:read.email scope.
+//
+// Slack API docs: https://api.slack.com/methods/users.info
+//
+//meta:operation GET /users.info
+func (s *UsersService) Info(ctx context.Context, user string) (*User, *Response, error) {
+	if user == "" {
+		return nil, nil, fmt.Errorf("get user: the user id is empty")
+	}
+	q := url.Values{"user": {user}}
+	req, err := s.client.NewRequest(http.MethodGet, pathf("users.info", q), nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out struct {
+		User User `json:"user"`
+	}
+	resp, err := s.client.Do(ctx, req, &out)
+	if err != nil {
+		return nil, resp, fmt.Errorf("get user %s: %w", user, err)
 	}
 	return &out.User, resp, nil
 }

@@ -31,6 +31,12 @@
 // The company closes its months at month end and pays on the 25th of the same month, so the
 // year/month of a work-record summary (freee's pay month) is the month worked.
 //
+// Every summary carries the employee's paid leave left (num_paid_holidays_left and
+// num_paid_holidays_and_hours_left): the grant of each 1 April (ten days plus one per year
+// of service, at most twenty) less the paid leave taken since, up to the period's end (see
+// leave.go). PaidLeaveLeft says the figure; SetPaidLeaveGrant changes an employee's grant,
+// hours of hourly leave included.
+//
 // Fail arms faults (500, 429, the 403 throttle, timeouts, connection resets, malformed
 // bodies, expired tokens) for the next requests.
 package freeetest

@@ -551,17 +551,12 @@ type summaryJSON struct {
 	TotalDeemedPaidOvertimeExceptNormalWorkMins *int             `json:"total_deemed_paid_overtime_except_normal_work_mins"`
 }
 
-// paidLeaveEntitlement is a simple stand-in for the annual grant: ten days plus one a year
-// of service, at most twenty.
-func (c *company) paidLeaveEntitlement(e *Employee) model.Days {
-	years := (c.first.Year - e.EntryDate.Year)
-	return model.Days(min(10+years, 20)) * model.Day
-}
-
 // summaryOf is the month's summary: the one written by PUT if any, else totals computed
 // from the days. A written summary reads back under GET's names: total_overtime_work_mins
 // as total_overtime_except_normal_work_mins, lateness and early leaving as their sum; the
 // PUT-only fields (work days by kind, the *_for_deduction ones) are kept but not shown.
+// The paid leave left is always the demo company's balance (leave.go), computed from the
+// days whether or not a summary was written, as freee keeps it from the leave taken.
 func (s *Server) summaryOf(e *Employee, year int, month time.Month, withRecords bool) summaryJSON {
 	first, last := model.NewDate(year, month, 1), model.NewDate(year, month+1, 0)
 	out := summaryJSON{Year: year, Month: int(month), StartDate: first.String(), EndDate: last.String()}
@@ -599,10 +594,10 @@ func (s *Server) summaryOf(e *Employee, year int, month time.Month, withRecords 
 		out.NumPaidHolidays = t.paidLeave
 		out.TotalLatenessAndEarlyLeavingMins = t.Lateness + t.EarlyLeaving
 	}
-	left := max(s.co.paidLeaveEntitlement(e)-out.NumPaidHolidays, 0)
+	left := s.paidLeaveLeft(e, last)
 	out.NumPaidHolidaysAndHours = daysAndHoursJSON{Days: out.NumPaidHolidays}
-	out.NumPaidHolidaysLeft = left
-	out.NumPaidHolidaysAndHoursLeft = daysAndHoursJSON{Days: left}
+	out.NumPaidHolidaysLeft = left.Days
+	out.NumPaidHolidaysAndHoursLeft = daysAndHoursJSON{Days: left.Days, Hours: left.Hours}
 	if withRecords {
 		out.WorkRecords = make([]workRecordJSON, 0, len(days))
 		for _, d := range days {

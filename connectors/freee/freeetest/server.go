@@ -139,6 +139,7 @@ type Server struct {
 	summaries map[monthKey]Summary
 	puts      map[monthKey]int
 	overrides map[dayKey]Day
+	grants    map[int]LeaveBalance
 	requests  map[string]int
 }
 
@@ -168,6 +169,7 @@ func New(opts Options) *Server {
 		summaries: map[monthKey]Summary{},
 		puts:      map[monthKey]int{},
 		overrides: map[dayKey]Day{},
+		grants:    map[int]LeaveBalance{},
 		requests:  map[string]int{},
 	}
 	s.mux = http.NewServeMux()

@@ -13,9 +13,10 @@ import (
 const stateVersion = 1
 
 // state is what the sandbox remembers beyond what its seed makes: the tokens it issued,
-// the summaries written to it and the days changed. `urakata dev` saves it in the data folder
-// so that a second run meets the same vendor, as it would in real life (the refresh token it
-// holds is still valid, and the summaries it wrote are still there).
+// the summaries written to it, the days changed and the paid-leave grants set. `urakata
+// dev` saves it in the data folder so that a second run meets the same vendor, as it would
+// in real life (the refresh token it holds is still valid, and the summaries it wrote are
+// still there).
 type state struct {
 	Version   int                  `json:"version"`
 	Company   int                  `json:"company_id"`
@@ -23,6 +24,7 @@ type state struct {
 	Refresh   map[string]time.Time `json:"refresh_tokens"`
 	Summaries []savedSummary       `json:"summaries"`
 	Days      []savedDay           `json:"days"`
+	Grants    []savedGrant         `json:"paid_leave_grants,omitempty"`
 }
 
 type savedSummary struct {
@@ -33,13 +35,18 @@ type savedSummary struct {
 	Summary  Summary    `json:"summary"`
 }
 
+type savedGrant struct {
+	Employee int          `json:"employee"`
+	Grant    LeaveBalance `json:"grant"`
+}
+
 type savedDay struct {
 	Employee int `json:"employee"`
 	Day      Day `json:"day"`
 }
 
 // SaveState writes what the sandbox remembers (tokens issued, summaries written, days
-// changed) to w as JSON.
+// changed, paid-leave grants set) to w as JSON.
 func (s *Server) SaveState(w io.Writer) error {
 	tokens := s.tokens.SaveState()
 	s.mu.Lock()
@@ -49,6 +56,9 @@ func (s *Server) SaveState(w io.Writer) error {
 	}
 	for k, d := range s.overrides {
 		st.Days = append(st.Days, savedDay{Employee: k.employee, Day: d})
+	}
+	for id, g := range s.grants {
+		st.Grants = append(st.Grants, savedGrant{Employee: id, Grant: g})
 	}
 	s.mu.Unlock()
 	enc := json.NewEncoder(w)
@@ -78,6 +88,9 @@ func (s *Server) LoadState(r io.Reader) error {
 	}
 	for _, d := range st.Days {
 		s.overrides[dayKey{d.Employee, d.Day.Date}] = d.Day
+	}
+	for _, g := range st.Grants {
+		s.grants[g.Employee] = g.Grant
 	}
 	return nil
 }

@@ -38,6 +38,12 @@
 // unpunched scheduled day is not modelled. Days are computed on demand from (seed, employee,
 // date); only what is changed (SetDay, punches) is stored.
 //
+// Remaining leave (残休暇) lists each employee's 有休 (code 1) as of the month's last day, the
+// company closing at month end: the grant of each 1 April (Employee.PaidLeaveGranted) less
+// the paid leave the demo data has taken since, and 代休 (code 2) at zero. PaidLeaveLeft and
+// PaidLeaveMinutesLeft say the figures; SetPaidLeaveGrant sets another grant, hours of
+// hourly leave (時間単位年休) included.
+//
 // Fail arms faults (500, 429, the 303 throttle, the restricted hours, timeouts, connection
 // resets, malformed bodies, refused tokens) for the next requests.
 package kingoftimetest

@@ -601,9 +601,9 @@ func (s *Server) holidayRemained(c *call) reply {
 		if e.Type.Code != typeCode || !employed(e, end) {
 			continue
 		}
-		left := max(e.PaidLeaveGranted-s.co.paidLeaveTaken(e, end.Year, end.Month), 0)
+		left, minutes := s.paidLeaveLeft(e, end.Year, end.Month)
 		r := row{Date: end.String(), CloseDate: end.Day, EmployeeKey: e.Key, HolidayRemained: []remaining{
-			{Day: left.Float64(), Code: LeavePaid.Code, Name: LeavePaid.Name},
+			{Day: left.Float64(), Minutes: minutes, Code: LeavePaid.Code, Name: LeavePaid.Name},
 			{Day: 0, Code: LeaveCompensatory.Code, Name: LeaveCompensatory.Name},
 		}}
 		if c.has("currentDateEmployee") {
@@ -614,12 +614,60 @@ func (s *Server) holidayRemained(c *call) reply {
 	return jsonReply(http.StatusOK, out)
 }
 
-// PaidLeaveLeft is an employee's remaining paid leave as of the end of a month, as the
-// sandbox answers it.
+// grant is the paid leave an employee is granted each 1 April: days, and minutes of hourly
+// leave (時間単位年休).
+type grant struct {
+	Days    model.Days `json:"days"`
+	Minutes int        `json:"minutes"`
+}
+
+// paidLeaveLeft is the 有休 an employee has left as of the end of a month: the grant (as
+// SetPaidLeaveGrant set it, else Employee.PaidLeaveGranted) less the leave taken since the
+// grant, and the minutes of hourly leave granted (nobody takes hourly leave in the demo).
+func (s *Server) paidLeaveLeft(e *Employee, year int, month time.Month) (model.Days, int) {
+	s.mu.Lock()
+	g, set := s.grants[e.Key]
+	s.mu.Unlock()
+	if !set {
+		g = grant{Days: e.PaidLeaveGranted}
+	}
+	return max(g.Days-s.co.paidLeaveTaken(e, year, month), 0), g.Minutes
+}
+
+// PaidLeaveLeft is an employee's remaining paid leave (有休) in days as of the end of a
+// month, as the sandbox answers it.
 func (s *Server) PaidLeaveLeft(key string, year int, month time.Month) (model.Days, bool) {
 	e, ok := s.co.byKey[key]
 	if !ok {
 		return 0, false
 	}
-	return max(e.PaidLeaveGranted-s.co.paidLeaveTaken(e, year, month), 0), true
+	days, _ := s.paidLeaveLeft(e, year, month)
+	return days, true
+}
+
+// PaidLeaveMinutesLeft is the hourly leave (時間単位年休) an employee has left beside
+// PaidLeaveLeft's days, in minutes, as the sandbox answers it.
+func (s *Server) PaidLeaveMinutesLeft(key string, year int, month time.Month) (int, bool) {
+	e, ok := s.co.byKey[key]
+	if !ok {
+		return 0, false
+	}
+	_, minutes := s.paidLeaveLeft(e, year, month)
+	return minutes, true
+}
+
+// SetPaidLeaveGrant replaces the paid leave an employee is granted each 1 April: days, and
+// minutes of hourly leave, which remaining leave then reports beside the days. The leave
+// the demo data takes is still taken off the days.
+func (s *Server) SetPaidLeaveGrant(key string, days model.Days, minutes int) error {
+	if _, ok := s.co.byKey[key]; !ok {
+		return fmt.Errorf("kingoftimetest: set paid-leave grant: no employee with that key")
+	}
+	if days < 0 || minutes < 0 {
+		return fmt.Errorf("kingoftimetest: set paid-leave grant: days and minutes must not be negative")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.grants[key] = grant{Days: days, Minutes: minutes}
+	return nil
 }

@@ -165,6 +165,7 @@ type Server struct {
 	issued    int
 	throttle  rolling
 	overrides map[dayKey]Day
+	grants    map[string]grant // employee key → the paid leave SetPaidLeaveGrant set
 	requests  map[string]int
 }
 
@@ -193,6 +194,7 @@ func New(opts Options) *Server {
 		tokens:    map[string]bool{},
 		throttle:  rolling{limit: opts.RateLimit, window: opts.RateWindow},
 		overrides: map[dayKey]Day{},
+		grants:    map[string]grant{},
 		requests:  map[string]int{},
 	}
 	for _, t := range opts.Tokens {

@@ -11,8 +11,8 @@ import (
 const stateVersion = 1
 
 // state is what the sandbox remembers beyond what its seed makes: the tokens as refreshed or
-// suspended, and the days changed by SetDay or by punches. `urakata dev` saves it in the
-// data folder so that a second run meets the same vendor.
+// suspended, the days changed by SetDay or by punches, and the grants SetPaidLeaveGrant
+// set. `urakata dev` saves it in the data folder so that a second run meets the same vendor.
 type state struct {
 	Version int             `json:"version"`
 	Seed    int64           `json:"seed"`
@@ -20,6 +20,12 @@ type state struct {
 	Tokens  map[string]bool `json:"tokens"`
 	Issued  int             `json:"issued"`
 	Days    []savedDay      `json:"days"`
+	Grants  []savedGrant    `json:"paid_leave_grants,omitempty"`
+}
+
+type savedGrant struct {
+	Key   string `json:"employee_key"`
+	Grant grant  `json:"grant"`
 }
 
 type savedDay struct {
@@ -27,12 +33,16 @@ type savedDay struct {
 	Day Day    `json:"day"`
 }
 
-// SaveState writes what the sandbox remembers (tokens, changed days) to w as JSON.
+// SaveState writes what the sandbox remembers (tokens, changed days, paid-leave grants) to
+// w as JSON.
 func (s *Server) SaveState(w io.Writer) error {
 	s.mu.Lock()
 	st := state{Version: stateVersion, Seed: s.opts.Seed, Head: len(s.co.employees), Tokens: maps.Clone(s.tokens), Issued: s.issued}
 	for k, d := range s.overrides {
 		st.Days = append(st.Days, savedDay{Key: k.key, Day: d})
+	}
+	for key, g := range s.grants {
+		st.Grants = append(st.Grants, savedGrant{Key: key, Grant: g})
 	}
 	s.mu.Unlock()
 	return json.NewEncoder(w).Encode(st)
@@ -57,12 +67,20 @@ func (s *Server) LoadState(r io.Reader) error {
 			return fmt.Errorf("kingoftimetest: saved state names an employee this sandbox does not have")
 		}
 	}
+	for _, g := range st.Grants {
+		if _, ok := s.co.byKey[g.Key]; !ok {
+			return fmt.Errorf("kingoftimetest: saved state names an employee this sandbox does not have")
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	maps.Copy(s.tokens, st.Tokens)
 	s.issued = max(s.issued, st.Issued)
 	for _, d := range st.Days {
 		s.overrides[dayKey{d.Key, d.Day.Date}] = d.Day
+	}
+	for _, g := range st.Grants {
+		s.grants[g.Key] = g.Grant
 	}
 	return nil
 }

@@ -16,8 +16,10 @@
 //     users_not_found…), so a client that reads the status alone takes them for successes;
 //   - the token is taken as "Authorization: Bearer" (or a form field token), never from the
 //     query; write methods take a form or a JSON body, with blocks as a JSON string or array;
+//   - every answer to the token names its scopes in X-OAuth-Scopes (Options.Scopes); without
+//     users:read.email no profile shows an email and users.lookupByEmail is missing_scope;
 //   - each method is rate limited at its tier (users.list and conversations.list 20 a
-//     minute, users.lookupByEmail and conversations.open 50, auth.test 100) and
+//     minute, users.lookupByEmail and conversations.open 50, auth.test and users.info 100) and
 //     chat.postMessage at one message a second per channel after a short burst, answered
 //     with 429, Retry-After and "error": "ratelimited";
 //   - cursor pagination (users.list, conversations.list) with opaque cursors in
@@ -25,9 +27,9 @@
 //   - posting to a user id opens the app's direct message with them; conversations.open is
 //     idempotent (already_open).
 //
-// Methods it serves: auth.test, users.list, users.lookupByEmail, conversations.list,
-// conversations.open, chat.postMessage. Every other method of the description is still
-// validated, then answered not_implemented.
+// Methods it serves: auth.test, users.list, users.lookupByEmail, users.info,
+// conversations.list, conversations.open, chat.postMessage. Every other method of the
+// description is still validated, then answered not_implemented.
 //
 // The demo workspace comes from Options.Seed: employee i has the email of DemoPerson(i)
 // (e00001@demo-company.example…), as the freee 人事労務 and KING OF TIME sandboxes' demo

@@ -257,9 +257,10 @@ func TestMethodsNotServed(t *testing.T) {
 	if res.status != http.StatusNotFound || res.errCode() != "unknown_method" {
 		t.Errorf("unknown method: %d %s", res.status, res.body)
 	}
-	wantError(t, c.get("users.info", url.Values{"user": {s.Users()[0].ID}}), "not_implemented")
-	if n := s.Requests()["users.info"]; n != 1 {
-		t.Errorf("users.info counted %d times", n)
+	general, _ := s.Channel(ChannelGeneral)
+	wantError(t, c.get("conversations.info", url.Values{"channel": {general.ID}}), "not_implemented")
+	if n := s.Requests()["conversations.info"]; n != 1 {
+		t.Errorf("conversations.info counted %d times", n)
 	}
 	noViolations(t, s)
 }

@@ -16,6 +16,7 @@ var handlers = map[string]handler{
 	"auth.test":           (*Server).authTest,
 	"users.list":          (*Server).usersList,
 	"users.lookupByEmail": (*Server).usersLookupByEmail,
+	"users.info":          (*Server).usersInfo,
 	"conversations.list":  (*Server).conversationsList,
 	"conversations.open":  (*Server).conversationsOpen,
 	"chat.postMessage":    (*Server).chatPostMessage,
@@ -59,6 +60,9 @@ func (s *Server) usersList(c *call) reply {
 }
 
 func (s *Server) usersLookupByEmail(c *call) reply {
+	if !s.hasScope(ScopeUsersReadEmail) {
+		return errReply("missing_scope")
+	}
 	u, ok := s.UserByEmail(c.str("email"))
 	if !ok {
 		return errReply("users_not_found")
@@ -66,7 +70,21 @@ func (s *Server) usersLookupByEmail(c *call) reply {
 	return okReply(map[string]any{"user": s.userJSON(u)})
 }
 
-// userJSON is a member as users.list and users.lookupByEmail return them.
+// usersInfo answers one member by id: bots and deactivated members too, as Slack does.
+func (s *Server) usersInfo(c *call) reply {
+	u, ok := s.ws.user(c.str("user"))
+	if !ok {
+		return errReply("user_not_found")
+	}
+	member := s.userJSON(u)
+	if c.bool("include_locale") {
+		member["locale"] = "ja-JP"
+	}
+	return okReply(map[string]any{"user": member})
+}
+
+// userJSON is a member as users.list, users.lookupByEmail and users.info return them. The
+// email is left out when the token lacks users:read.email, as Slack leaves it out.
 func (s *Server) userJSON(u User) map[string]any {
 	first, last, _ := strings.Cut(u.RealName, " ")
 	profile := map[string]any{
@@ -76,7 +94,7 @@ func (s *Server) userJSON(u User) map[string]any {
 		"avatar_hash": "g" + strings.ToLower(u.ID[1:]), "title": "", "phone": "", "skype": "",
 		"status_text": "", "status_emoji": "", "fields": nil, "team": s.ws.teamID,
 	}
-	if u.Email != "" {
+	if u.Email != "" && s.hasScope(ScopeUsersReadEmail) {
 		profile["email"] = u.Email
 	}
 	if u.IsBot {

@@ -18,6 +18,16 @@ import (
 	"github.com/urakata/urakata/connectors/internal/sandboxkit/openapikit"
 )
 
+// ScopeUsersReadEmail lets a token see members' emails.
+const ScopeUsersReadEmail = "users:read.email"
+
+// DefaultScopes are the bot scopes the connector asks an installation for (see the
+// connector's bot_token field).
+var DefaultScopes = []string{
+	"chat:write", "users:read", ScopeUsersReadEmail, "im:write", "channels:read", "groups:read",
+	"app_mentions:read", "im:history", "commands",
+}
+
 // The credentials the sandbox's app has unless Options say others.
 const (
 	DefaultBotToken          = "xoxb-slacktest-0000000000-bot-token"
@@ -52,6 +62,10 @@ type Options struct {
 	// VerificationToken is the deprecated token Slack still puts in event payloads;
 	// default DefaultVerificationToken.
 	VerificationToken string
+	// Scopes are the bot token's scopes, which every answer to it names in X-OAuth-Scopes,
+	// as Slack's do; default DefaultScopes. Without ScopeUsersReadEmail, profiles carry no
+	// email and users.lookupByEmail answers missing_scope.
+	Scopes []string
 
 	// NoRateLimit turns the per-method tiers and chat.postMessage's per-channel pace off.
 	NoRateLimit bool
@@ -102,6 +116,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.VerificationToken == "" {
 		o.VerificationToken = DefaultVerificationToken
+	}
+	if o.Scopes == nil {
+		o.Scopes = slices.Clone(DefaultScopes)
 	}
 	if o.PostBurst <= 0 {
 		o.PostBurst = DefaultPostBurst
@@ -352,6 +369,7 @@ func (s *Server) serveAPI(r *http.Request, rt *route, h handler) reply {
 	if ok {
 		rep, ok = s.authenticate(c)
 	}
+	authed := ok
 	if ok {
 		s.mu.Lock()
 		wait, allowed := s.limits.take(rt.method, s.opts.Now())
@@ -388,8 +406,17 @@ func (s *Server) serveAPI(r *http.Request, rt *route, h handler) reply {
 			}
 		}
 	}
+	if authed {
+		if rep.header == nil {
+			rep.header = http.Header{}
+		}
+		rep.header.Set("X-OAuth-Scopes", strings.Join(s.opts.Scopes, ","))
+	}
 	return rep
 }
+
+// hasScope reports whether the bot token has scope.
+func (s *Server) hasScope(scope string) bool { return slices.Contains(s.opts.Scopes, scope) }
 
 // serveUnknown answers a method the description does not have, or one asked with another
 // HTTP method than the description gives (the sandbox takes each as described).

@@ -36,9 +36,10 @@ type rig struct {
 	hooks      string // the URL Slack posts events to
 	general    string
 	backoffice string
-	// asker and other are employees E00001 and E00002 in Slack; stranger is E00003, whom
-	// hub.yaml does not map.
-	asker, other, stranger string
+	// asker and other are employees E00001 and E00002, whom hub.yaml maps; byEmail is
+	// E00003, whom hub.yaml does not map but whose Slack email is freee's; stranger is a
+	// Slack member the time clock does not know.
+	asker, other, byEmail, stranger string
 }
 
 // The demo month is November 2026, which starts on a Sunday, and "today" is Tuesday the
@@ -64,7 +65,7 @@ func newRig(t *testing.T) *rig {
 			t.Errorf("freee sandbox: %s", v)
 		}
 	})
-	r.slack = slacktest.New(slacktest.Options{Seed: 5, Employees: 3, NoRateLimit: true})
+	r.slack = slacktest.New(slacktest.Options{Seed: 5, Employees: 4, NoRateLimit: true})
 	if err := r.slack.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func newRig(t *testing.T) *rig {
 			t.Errorf("slack sandbox: %s", v)
 		}
 	})
-	for i, id := range []*string{&r.asker, &r.other, &r.stranger} {
+	for i, id := range []*string{&r.asker, &r.other, &r.byEmail, &r.stranger} {
 		u, ok := r.slack.UserByEmail(slacktest.DemoPerson(i).Email)
 		if !ok {
 			t.Fatalf("the Slack sandbox has no person %d", i)
@@ -238,7 +239,7 @@ func (r *rig) replies(t *testing.T, channel, ts string, n int) []slacktest.Messa
 // channels and the direct chats of the three people.
 func (r *rig) botMessages() []string {
 	channels := []string{r.general, r.backoffice}
-	for _, u := range []string{r.asker, r.other, r.stranger} {
+	for _, u := range []string{r.asker, r.other, r.byEmail, r.stranger} {
 		if dm, ok := r.slack.DirectMessage(u); ok {
 			channels = append(channels, dm.ID)
 		}
@@ -304,7 +305,7 @@ func TestHelpdesk(t *testing.T) {
 		if len(fwd) != 1 || !strings.Contains(fwd[0].Text, "株価はいくら？") {
 			t.Fatalf("back office got %+v; want the question once", fwd)
 		}
-		if strings.Contains(fwd[0].Text, r.stranger) || strings.Contains(fwd[0].Text, slacktest.DemoPerson(2).Email) {
+		if strings.Contains(fwd[0].Text, r.stranger) || strings.Contains(fwd[0].Text, slacktest.DemoPerson(3).Email) {
 			t.Errorf("the forward %q names the asker; want the question and its thread only", fwd[0].Text)
 		}
 	})
@@ -322,6 +323,38 @@ func TestHelpdesk(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("the asker's DM holds %+v; want their %d minutes", r.slack.Messages(dm), askerOvertime)
+		}
+	})
+
+	t.Run("paid leave asked in a channel goes to the asker alone, as freee keeps it", func(t *testing.T) {
+		emp := r.freee.Employees()[0]
+		want, ok := r.freee.PaidLeaveLeft(emp.ID, 2026, time.November)
+		if !ok {
+			t.Fatal("the freee sandbox has no balance for E00001")
+		}
+		ts := r.send(t, r.slack.Mention(r.asker, r.general, "有給は何日残ってる？"))
+		got := r.replies(t, r.general, ts, 1)
+		if strings.Contains(got[0].Text, "日です") {
+			t.Errorf("thread reply %q holds the balance; want it sent privately", got[0].Text)
+		}
+		text := "有給休暇の残りは " + want.Days.String() + "日"
+		var found bool
+		for _, m := range r.slack.Messages(dmOf(t, r, r.asker)) {
+			found = found || (m.BotID != "" && strings.Contains(m.Text, text))
+		}
+		if !found {
+			t.Errorf("the asker's DM holds %+v; want %q", r.slack.Messages(dmOf(t, r, r.asker)), text)
+		}
+	})
+
+	t.Run("an asker hub.yaml does not map is found by the email Slack shows", func(t *testing.T) {
+		ev := r.slack.DirectMessageFrom(r.byEmail, "How many days of annual leave do I have left?")
+		ts := r.send(t, ev)
+		got := r.replies(t, ev.Channel, ts, 1)
+		emp := r.freee.Employees()[2]
+		want, _ := r.freee.PaidLeaveLeft(emp.ID, 2026, time.November)
+		if !strings.Contains(got[0].Text, "You have "+want.Days.String()+" day(s) of paid leave left") {
+			t.Errorf("reply %q; want E00003's %s days", got[0].Text, want.Days)
 		}
 	})
 
@@ -356,7 +389,8 @@ func TestHelpdesk(t *testing.T) {
 		{name: "naming a colleague by employee code is declined", user: "asker", text: "overtime of E00002 this month"},
 		{name: "asking in English for a named person is declined", user: "asker", text: "What is Tanaka's overtime this month?"},
 		{name: "asking for the manager's overtime is declined", user: "asker", text: "上司の残業時間を教えて"},
-		{name: "an asker hub.yaml does not map gets nothing", user: "stranger", text: "今月の残業は？"},
+		{name: "an asker neither hub.yaml nor the time clock knows gets nothing", user: "stranger", text: "今月の残業は？"},
+		{name: "an asker the time clock does not know gets no paid leave", user: "stranger", text: "有給は何日残ってる？"},
 		{name: "an unmapped asker naming a mapped employee gets nothing", user: "stranger", text: "E00001の残業"},
 		{name: "a plain question gets the asker's own figure and no one else's", user: "asker", text: "残業どのくらい？", ownAllowed: true},
 	} {
