@@ -112,6 +112,10 @@ type FlowType struct {
 	// Needs are the capabilities the source and the target must offer.
 	SourceNeeds, TargetNeeds []Capability
 	New                      func(env FlowEnv) (Flow, error)
+	// AlsoTriggeredBy names mapping fields (of type config.ConnectionRef) whose connection's
+	// webhooks also start the flow, beside trigger.webhook: the chat bot reads its knowledge
+	// base again when the repository it names (kb_repo) is pushed to.
+	AlsoTriggeredBy []string
 	// Function names the AWS function that runs flows of this type when it is not the shared
 	// worker: a type whose code is too heavy for the shared functions (the chat bot's
 	// tokenizer dictionary) runs in a function of its own, with its own queue. Empty: the

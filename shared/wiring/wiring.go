@@ -179,6 +179,23 @@ func (b *flowBuilder) build(f config.Flow) (hub.Flow, error) {
 	return flow, nil
 }
 
+// webhookConnections are the connections whose webhooks start f: its trigger's, and those
+// its type's AlsoTriggeredBy fields name.
+func webhookConnections(f config.Flow) []string {
+	var out []string
+	if wh := f.Trigger.Webhook; wh != nil {
+		out = append(out, wh.Connection)
+	}
+	if ft, ok := hub.LookupFlowType(f.Type); ok {
+		for _, field := range ft.AlsoTriggeredBy {
+			if name, ok := f.Mapping[field].(string); ok && name != "" && !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
+
 func checkCapabilities(cfg *config.File, f config.Flow, ft hub.FlowType) error {
 	check := func(role, connName string, needs []hub.Capability) error {
 		c, ok := cfg.Connection(connName)
@@ -278,8 +295,8 @@ func (p *Parts) Ingress(q queue.Queue, seen store.Deliveries, log *slog.Logger, 
 		}
 	}
 	for _, f := range p.Config.Flows {
-		if wh := f.Trigger.Webhook; wh != nil {
-			in.Routes[wh.Connection] = append(in.Routes[wh.Connection], f.Name)
+		for _, conn := range webhookConnections(f) {
+			in.Routes[conn] = append(in.Routes[conn], f.Name)
 		}
 	}
 	return in

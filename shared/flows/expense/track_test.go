@@ -34,7 +34,7 @@ func TestExpensesOfReportsTheAskersClaimsFromTheLedger(t *testing.T) {
 	// A claim approved after the run has not been planned yet.
 	h.src.reports = append(h.src.reports,
 		report("E3", "E001", "hanako@demo.example", at(22), taxi(500)),
-		report("E4", "", "HANAKO@demo.example", at(23), taxi(700)), // no code at the source: matched by email
+		report("E4", "", "HANAKO@demo.example", at(23), taxi(700)),     // no code at the source: matched by email
 		report("E5", "E009", "hanako@demo.example", at(24), taxi(900)), // another code, same email: not hers
 	)
 	got, err = tracker.ExpensesOf(ctx, hanako, at(1), 5)

@@ -23,7 +23,8 @@
 //
 // The knowledge base is read from a local folder or a GitHub repository (kb_repo) on first
 // use, again by the first question after kb_refresh, and at once by a run without a chat
-// message (the flow's schedule trigger, or `urakata sync <flow>`).
+// message (the flow's schedule trigger, `urakata sync <flow>`) or by the repository's push
+// webhook (the GitHub connection's webhooks start the flow too: hub.FlowType.AlsoTriggeredBy).
 //
 // A reply may take two posts (the direct message or the forward, then the thread's answer).
 // The ledger makes the delivery once in effect, but a worker that dies between the two
@@ -112,12 +113,16 @@ type Question struct {
 // directMessage is the Slack event type of a message in the bot's direct chat.
 const directMessage = "message.im"
 
+// pushEvent is the type of a repository's push webhook (connectors/github).
+const pushEvent = "push"
+
 // Plan emits the reply to the job's chat message. A job without one (the schedule, `urakata
-// sync`) reads the knowledge base again instead.
+// sync`) or a push to the knowledge base's repository reads the knowledge base again
+// instead.
 func (f *Flow) Plan(ctx context.Context, run hub.Run, emit func(hub.Item) error) (string, error) {
 	ev := run.Job.Event
 	if ev == nil || ev.Chat == nil {
-		if ev != nil {
+		if ev != nil && ev.Type != pushEvent {
 			return "", nil // another webhook of the chat connection: nothing to answer
 		}
 		return "", f.reload(ctx)

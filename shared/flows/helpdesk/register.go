@@ -60,6 +60,8 @@ var Type = hub.FlowType{
 	SourceNeeds: []hub.Capability{hub.CapWebhook},
 	TargetNeeds: []hub.Capability{hub.CapChat},
 	New:         New,
+	// A push to the knowledge base's repository reads it again.
+	AlsoTriggeredBy: []string{"kb_repo"},
 	// kagome's IPA dictionary (about 13 MB) stays out of the shared functions.
 	Function: FunctionName,
 }
