@@ -9,11 +9,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/urakata/urakata/connectors/freee/freeetest"
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/httpx"
@@ -159,15 +161,40 @@ func TestNew(t *testing.T) {
 func TestHR_Employees(t *testing.T) {
 	t.Parallel()
 	hr, api := setupHR(t)
+	var requests atomic.Int32
 	api.HandleFunc("/api/v1/companies/1234/employees", func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
 		testQuery(t, r, url.Values{"limit": {"100"}, "offset": {"0"}})
 		fmt.Fprint(w, `[
 			{"id":1,"num":"E1","display_name":"在籍","entry_date":"2020-04-01","retire_date":null,"email":"one@example.com","payroll_calculation":true},
 			{"id":2,"num":"E2","display_name":"入社前","entry_date":"2026-11-01","retire_date":null,"payroll_calculation":true},
 			{"id":3,"num":"E3","display_name":"退職済","entry_date":"2019-04-01","retire_date":"2026-09-30","payroll_calculation":true},
 			{"id":4,"num":"E4","display_name":"月中退職","entry_date":"2019-04-01","retire_date":"2026-10-15","payroll_calculation":true},
-			{"id":5,"num":"E5","display_name":"対象外","entry_date":"2019-04-01","retire_date":null,"payroll_calculation":false}
+			{"id":5,"num":"E5","display_name":"対象外","entry_date":"2019-04-01","retire_date":null,"payroll_calculation":false},
+			{"id":6,"num":"E6","display_name":"無所属","entry_date":"2019-04-01","retire_date":null,"payroll_calculation":true}
 		]`)
+	})
+	api.HandleFunc("/api/v1/employee_group_memberships", func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		q := r.URL.Query()
+		// Each is asked on their last day in the period: the month end, or the day they retired.
+		switch q.Get("base_date") {
+		case "2026-10-31":
+			testQuery(t, r, url.Values{"company_id": {"1234"}, "base_date": {"2026-10-31"}, "employee_ids": {"1,6"}, "limit": {"100"}, "offset": {"0"}})
+			fmt.Fprint(w, `{"employee_group_memberships":[
+				{"id":1,"group_memberships":[
+					{"main_duty":"sub_duty","group_id":12,"group_code":"DEV","group_name":"開発部","level":1},
+					{"main_duty":"main_duty","group_id":11,"group_code":"SALES","group_name":"営業部","level":1}]},
+				{"id":6,"group_memberships":[]}
+			],"total_count":2}`)
+		case "2026-10-15":
+			testQuery(t, r, url.Values{"company_id": {"1234"}, "base_date": {"2026-10-15"}, "employee_ids": {"4"}, "limit": {"100"}, "offset": {"0"}})
+			fmt.Fprint(w, `{"employee_group_memberships":[
+				{"id":4,"group_memberships":[{"main_duty":"unspecified","group_id":13,"group_code":"ADMIN","group_name":"管理部","level":1}]}
+			],"total_count":1}`)
+		default:
+			t.Errorf("memberships asked on %q; want the period's end or a retirement date within it", q.Get("base_date"))
+		}
 	})
 	period := model.PayPeriod{Year: 2026, Month: 10, Start: model.NewDate(2026, 10, 1), End: model.NewDate(2026, 10, 31)}
 	var got []model.Employee
@@ -178,29 +205,167 @@ func TestHR_Employees(t *testing.T) {
 		got = append(got, e)
 	}
 	want := []model.Employee{
-		{IDs: map[string]string{connName: "1"}, Code: "E1", Name: "在籍", Email: "one@example.com", Active: true},
-		{IDs: map[string]string{connName: "4"}, Code: "E4", Name: "月中退職", Active: false},
+		{IDs: map[string]string{connName: "1"}, Code: "E1", Name: "在籍", Email: "one@example.com", Department: "営業部", Active: true},
+		{IDs: map[string]string{connName: "4"}, Code: "E4", Name: "月中退職", Department: "管理部", Active: false},
+		{IDs: map[string]string{connName: "6"}, Code: "E6", Name: "無所属", Department: "", Active: true},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Employees = %+v\nwant %+v", got, want)
 	}
+	if n := requests.Load(); n != 3 {
+		t.Errorf("%d requests; want the page, its memberships on the month end and on the one retirement date", n)
+	}
+}
+
+// TestHR_Employees_costsOneMembershipCallPerPage walks a company of 250 employees in which
+// the second page has nobody on the payroll: three pages of employees, and memberships
+// asked for the first and the third only, each for that page's own employees.
+func TestHR_Employees_costsOneMembershipCallPerPage(t *testing.T) {
+	t.Parallel()
+	hr, api := setupHR(t)
+	const total = 250
+	var companyPages, membershipCalls atomic.Int32
+	api.HandleFunc("/api/v1/companies/1234/employees", func(w http.ResponseWriter, r *http.Request) {
+		companyPages.Add(1)
+		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		page := []map[string]any{}
+		for i := offset; i < min(offset+PageLimit, total); i++ {
+			page = append(page, map[string]any{"id": i + 1, "num": fmt.Sprintf("E%d", i+1), "entry_date": "2020-04-01",
+				"payroll_calculation": i < 100 || i >= 200})
+		}
+		writeJSON(w, 200, page)
+	})
+	api.HandleFunc("/api/v1/employee_group_memberships", func(w http.ResponseWriter, r *http.Request) {
+		membershipCalls.Add(1)
+		var page []map[string]any
+		ids := strings.Split(r.URL.Query().Get("employee_ids"), ",")
+		for _, id := range ids {
+			n, _ := strconv.Atoi(id)
+			page = append(page, map[string]any{"id": n, "group_memberships": []map[string]any{
+				{"main_duty": "main_duty", "group_id": 1 + n%3, "group_name": []string{"営業部", "開発部", "管理部"}[n%3]}}})
+		}
+		first, _ := strconv.Atoi(ids[0])
+		if len(ids) != PageLimit && len(ids) != total-200 || (first != 1 && first != 201) {
+			t.Errorf("memberships asked for %d ids from %d; want one page's employees on the payroll", len(ids), first)
+		}
+		writeJSON(w, 200, map[string]any{"employee_group_memberships": page, "total_count": len(page)})
+	})
+	period := model.PayPeriod{Year: 2026, Month: 10, Start: model.NewDate(2026, 10, 1), End: model.NewDate(2026, 10, 31)}
+
+	t.Run("breaking out after the first page fetches nothing more", func(t *testing.T) {
+		n := 0
+		for _, err := range hr.Employees(t.Context(), period) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n++; n == 10 {
+				break
+			}
+		}
+		if companyPages.Load() != 1 || membershipCalls.Load() != 1 {
+			t.Errorf("%d pages and %d membership calls; want 1 and 1", companyPages.Load(), membershipCalls.Load())
+		}
+	})
+	t.Run("the whole company costs one membership call per page with someone on the payroll", func(t *testing.T) {
+		companyPages.Store(0)
+		membershipCalls.Store(0)
+		var n int
+		for e, err := range hr.Employees(t.Context(), period) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, _ := strconv.Atoi(e.ID(connName))
+			if want := []string{"営業部", "開発部", "管理部"}[id%3]; e.Department != want {
+				t.Errorf("employee %d is in %q; want %q", id, e.Department, want)
+			}
+			n++
+		}
+		if n != 150 || companyPages.Load() != 3 || membershipCalls.Load() != 2 {
+			t.Errorf("%d employees in %d pages and %d membership calls; want 150 in 3 pages and 2 calls",
+				n, companyPages.Load(), membershipCalls.Load())
+		}
+	})
 }
 
 func TestHR_Employees_error(t *testing.T) {
 	t.Parallel()
-	hr, api := setupHR(t)
-	api.HandleFunc("/api/v1/companies/1234/employees", func(w http.ResponseWriter, r *http.Request) {
+	denied := func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 403, map[string]any{"error": "access_denied", "message": "このAPIにアクセスしたい場合、事業所の管理者にご確認ください。", "code": "user_do_not_have_permission"})
-	})
-	n := 0
-	for _, err := range hr.Employees(t.Context(), model.PayPeriod{Year: 2026, Month: 10}) {
-		n++
-		if !fault.IsPermanent(err) || !strings.Contains(err.Error(), "管理者") {
-			t.Errorf("err = %v; want Permanent with freee's message", err)
-		}
 	}
-	if n != 1 {
-		t.Errorf("yielded %d times; an error ends the iteration", n)
+	tests := []struct {
+		name  string
+		serve func(api *http.ServeMux)
+	}{
+		{"a refused employee list", func(api *http.ServeMux) {
+			api.HandleFunc("/api/v1/companies/1234/employees", denied)
+		}},
+		{"refused memberships", func(api *http.ServeMux) {
+			api.HandleFunc("/api/v1/companies/1234/employees", func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprint(w, `[{"id":1,"num":"E1","display_name":"在籍","entry_date":"2020-04-01","payroll_calculation":true}]`)
+			})
+			api.HandleFunc("/api/v1/employee_group_memberships", denied)
+		}},
+	}
+	period := model.PayPeriod{Year: 2026, Month: 10, Start: model.NewDate(2026, 10, 1), End: model.NewDate(2026, 10, 31)}
+	for _, tt := range tests {
+		t.Run(tt.name+" ends the iteration with freee's message", func(t *testing.T) {
+			t.Parallel()
+			hr, api := setupHR(t)
+			tt.serve(api)
+			n := 0
+			for e, err := range hr.Employees(t.Context(), period) {
+				n++
+				if !fault.IsPermanent(err) || !strings.Contains(err.Error(), "管理者") || !strings.Contains(err.Error(), "2026-10") {
+					t.Errorf("err = %v; want Permanent with freee's message and the period", err)
+				}
+				if e.Code != "" {
+					t.Errorf("yielded employee %s; an employee without their department must not be yielded", e.Code)
+				}
+			}
+			if n != 1 {
+				t.Errorf("yielded %d times; an error ends the iteration", n)
+			}
+		})
+	}
+}
+
+// TestEmployeesFromTheSandboxCarryTheirDepartments reads a sandbox company of 250: each
+// employee carries the main group the sandbox gives them, one taken out of every group has
+// none, and each page of employees costs one membership call.
+func TestEmployeesFromTheSandboxCarryTheirDepartments(t *testing.T) {
+	t.Parallel()
+	srv, hr := onSandbox(t, freeetest.Options{Year: 2026, Month: time.April, Employees: 250, RateLimit: freeetest.NoRateLimit, Strict: true})
+	const noGroup = 1003
+	if err := srv.SetDepartment(noGroup, freeetest.Department{}); err != nil {
+		t.Fatal(err)
+	}
+	first, last := srv.Month()
+	period := model.PayPeriod{Year: 2026, Month: time.April, Start: first, End: last}
+	n, depts := 0, map[string]int{}
+	for e, err := range hr.Employees(t.Context(), period) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		id, _ := strconv.Atoi(e.ID(connName))
+		want, ok := srv.Employee(id)
+		if !ok {
+			t.Fatalf("employee %s is not the sandbox's", e.Code)
+		}
+		if e.Department != want.Department.Name {
+			t.Errorf("employee %s is in %q; the sandbox has them in %q", e.Code, e.Department, want.Department.Name)
+		}
+		depts[e.Department]++
+	}
+	if n != 250 {
+		t.Fatalf("%d employees; want the sandbox's 250", n)
+	}
+	if depts[""] != 1 || depts["営業部"] == 0 || depts["開発部"] == 0 || depts["管理部"] == 0 {
+		t.Errorf("departments = %v; want the sandbox's, and one employee without", depts)
+	}
+	req := srv.Requests()
+	if req["get_company_employees"] != 3 || req["get_employee_group_memberships"] != 3 {
+		t.Errorf("requests = %v; want 3 pages of employees and one membership call for each", req)
 	}
 }
 

@@ -2,8 +2,8 @@
 // a client in the go-github shape (one Client, a service per API area, pagination on
 // Response), OAuth2 with rotating refresh tokens (auth.go, on shared/oauth), the vendor's
 // rate-limit policy (limits.go), the capability adapters (connector.go, leave.go):
-// employees, attendance, work-summary-target and paid-leave balances, and webhook
-// verification (webhook.go).
+// employees with their departments, attendance, work-summary-target and paid-leave
+// balances, and webhook verification (webhook.go).
 //
 // The API description is testdata/freee/hr.json (OpenAPI 3.0.1, base
 // https://api.freee.co.jp/hr). Every service method names the operation it calls with a
@@ -13,7 +13,10 @@
 //
 // freee HR allows 10,000 requests an hour per app and company. One flow run costs:
 //
-//   - Employees: one request per 100 employees (GET /api/v1/companies/{id}/employees).
+//   - Employees: two requests per 100 employees: the page (GET
+//     /api/v1/companies/{id}/employees) and the departments of those on it who are on the
+//     payroll (GET /api/v1/employee_group_memberships), plus one per further date when some
+//     of them retired within the period.
 //   - Attendance, per employee: one request per 100 time clocks (a month of four punches a
 //     working day is about 90, so usually 1–2), plus one work record summary for the day
 //     kinds and leave, plus one more when the period starts before that summary's first

@@ -41,6 +41,8 @@ type Client struct {
 	Users *UsersService
 	// Employees lists employees.
 	Employees *EmployeesService
+	// GroupMemberships reads the groups (部門) employees belong to: their departments.
+	GroupMemberships *GroupMembershipsService
 	// TimeClocks lists an employee's punches.
 	TimeClocks *TimeClocksService
 	// WorkRecords reads one employee's attendance for one date.
@@ -65,6 +67,7 @@ func NewClient(hc *httpx.Client, auth Authorizer, baseURL string) (*Client, erro
 	c.common.client = c
 	c.Users = (*UsersService)(&c.common)
 	c.Employees = (*EmployeesService)(&c.common)
+	c.GroupMemberships = (*GroupMembershipsService)(&c.common)
 	c.TimeClocks = (*TimeClocksService)(&c.common)
 	c.WorkRecords = (*WorkRecordsService)(&c.common)
 	c.WorkRecordSummaries = (*WorkRecordSummariesService)(&c.common)

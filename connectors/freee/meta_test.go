@@ -13,6 +13,6 @@ func TestMetaOperations(t *testing.T) {
 	t.Parallel()
 	metacheck.Check(t, metacheck.ServiceMethods(t, "."), metacheck.OpenAPI(t, "freee/hr.json", ""), metacheck.Options{
 		DocsURL:    metacheck.Section("https://developer.freee.co.jp/reference/hr/"),
-		MinMethods: 7,
+		MinMethods: 8,
 	})
 }

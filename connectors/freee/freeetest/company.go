@@ -53,11 +53,11 @@ var profiles = [10]Profile{
 	ProfileAbsence, ProfileNormal, ProfileVaried, ProfileVaried, ProfileVaried,
 }
 
-// Department is a group (部門) of the demo company.
+// Department is a group (部門) of the demo company. The zero Department is none.
 type Department struct {
-	ID   int
-	Code string
-	Name string
+	ID   int    `json:"id"`
+	Code string `json:"code"`
+	Name string `json:"name"`
 }
 
 var departments = []Department{

@@ -37,6 +37,10 @@
 // leave.go). PaidLeaveLeft says the figure; SetPaidLeaveGrant changes an employee's grant,
 // hours of hourly leave included.
 //
+// Every employee belongs to one department (営業部, 開発部, 管理部 or カスタマーサクセス部),
+// served by employee_group_memberships as their main duty (主務). SetDepartment moves one
+// to another department, or out of every group.
+//
 // Fail arms faults (500, 429, the 403 throttle, timeouts, connection resets, malformed
 // bodies, expired tokens) for the next requests.
 package freeetest

@@ -3,7 +3,9 @@ package freeetest
 import (
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -128,6 +130,105 @@ func TestGroupMembershipsGiveEachEmployeesDepartment(t *testing.T) {
 		}
 	}
 	noViolations(t, s)
+}
+
+// membershipsWire is the part of employee_group_memberships' answer the tests read.
+type membershipsWire struct {
+	Memberships []struct {
+		ID     int `json:"id"`
+		Groups []struct {
+			MainDuty  string `json:"main_duty"`
+			GroupID   int    `json:"group_id"`
+			GroupCode string `json:"group_code"`
+			GroupName string `json:"group_name"`
+		} `json:"group_memberships"`
+	} `json:"employee_group_memberships"`
+	TotalCount int `json:"total_count"`
+}
+
+func TestGroupMembershipsPageThroughTheWholeCompany(t *testing.T) {
+	t.Parallel()
+	s, c := start(t, april2026())
+	var ids []int
+	for offset := 0; ; offset += 7 {
+		var p membershipsWire
+		c.get(fmt.Sprintf("/api/v1/employee_group_memberships?company_id=1&base_date=2026-04-30&limit=7&offset=%d", offset), &p)
+		if p.TotalCount != len(s.Employees()) {
+			t.Fatalf("total_count = %d; want every one of the %d employees", p.TotalCount, len(s.Employees()))
+		}
+		for _, m := range p.Memberships {
+			ids = append(ids, m.ID)
+		}
+		if len(p.Memberships) < 7 {
+			break
+		}
+	}
+	var want []int
+	for _, e := range s.Employees() {
+		want = append(want, e.ID)
+	}
+	if !slices.Equal(ids, want) {
+		t.Errorf("ids = %v, want %v", ids, want)
+	}
+	noViolations(t, s)
+}
+
+func TestSetDepartmentMovesAnEmployeeOrTakesThemOutOfEveryGroup(t *testing.T) {
+	t.Parallel()
+	s, c := start(t, april2026())
+	moved := Department{ID: 201, Code: "LEGAL", Name: "法務部"}
+	if err := s.SetDepartment(normalID, moved); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetDepartment(overtimeID, Department{}); err != nil {
+		t.Fatal(err)
+	}
+	unchanged, _ := s.Employee(lateNightID)
+
+	var p membershipsWire
+	c.get(fmt.Sprintf("/api/v1/employee_group_memberships?company_id=1&base_date=2026-04-30&employee_ids=%d,%d,%d", lateNightID, overtimeID, normalID), &p)
+	if len(p.Memberships) != 3 {
+		t.Fatalf("got %d employees; want the 3 asked for", len(p.Memberships))
+	}
+	groups := map[int]string{}
+	for _, m := range p.Memberships {
+		switch {
+		case len(m.Groups) == 0:
+			groups[m.ID] = ""
+		case len(m.Groups) == 1 && m.Groups[0].MainDuty == "main_duty":
+			groups[m.ID] = fmt.Sprintf("%d %s %s", m.Groups[0].GroupID, m.Groups[0].GroupCode, m.Groups[0].GroupName)
+		default:
+			t.Errorf("employee %d groups = %+v; want one main duty at most", m.ID, m.Groups)
+		}
+	}
+	want := map[int]string{
+		normalID:    "201 LEGAL 法務部",
+		overtimeID:  "",
+		lateNightID: fmt.Sprintf("%d %s %s", unchanged.Department.ID, unchanged.Department.Code, unchanged.Department.Name),
+	}
+	if !reflect.DeepEqual(groups, want) {
+		t.Errorf("groups = %v; want %v", groups, want)
+	}
+	if e, _ := s.Employee(normalID); e.Department != moved {
+		t.Errorf("Employee(%d).Department = %+v; want the one set, %+v", normalID, e.Department, moved)
+	}
+	if e := s.Employees()[overtimeID-firstEmployeeID]; e.Department != (Department{}) {
+		t.Errorf("Employees()[%d].Department = %+v; want none", overtimeID, e.Department)
+	}
+	noViolations(t, s)
+
+	t.Run("a department without a name or id is refused", func(t *testing.T) {
+		for _, d := range []Department{{ID: 5, Code: "X"}, {Code: "X", Name: "総務部"}, {ID: -1, Name: "総務部"}} {
+			if err := s.SetDepartment(normalID, d); err == nil || !strings.Contains(err.Error(), "zero Department") {
+				t.Errorf("SetDepartment(%+v) = %v; want an error that says what is allowed", d, err)
+			}
+		}
+	})
+	t.Run("an employee the company does not have is refused", func(t *testing.T) {
+		if err := s.SetDepartment(wrongCompany, moved); err == nil || !strings.Contains(err.Error(), "999") {
+			t.Errorf("SetDepartment(999) = %v; want an error naming the id", err)
+		}
+	})
 }
 
 type timeClockWire struct {

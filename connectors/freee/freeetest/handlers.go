@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -295,26 +296,33 @@ type membershipJSON struct {
 }
 
 // groupMemberships serves GET /api/v1/employee_group_memberships: each employee's
-// department (部門) as of base_date.
+// department (部門) as of base_date, as their main duty (主務); one whose department
+// SetDepartment cleared has no membership. Employees who joined after base_date are left
+// out.
 func (s *Server) groupMemberships(c *call) reply {
 	if rep, ok := s.company(c.queryInt("company_id", 0)); !ok {
 		return rep
 	}
 	base := c.queryDate("base_date", s.co.last)
-	var only map[int]bool
+	var in []*Employee
 	if ids := c.q().Get("employee_ids"); ids != "" {
-		only = map[int]bool{}
+		var asked []int
 		for id := range strings.SplitSeq(ids, ",") {
 			if n, err := strconv.Atoi(strings.TrimSpace(id)); err == nil {
-				only[n] = true
+				asked = append(asked, n)
 			}
 		}
-	}
-	var in []*Employee
-	for i := range s.co.employees {
-		e := &s.co.employees[i]
-		if !e.EntryDate.After(base) && (only == nil || only[e.ID]) {
-			in = append(in, e)
+		slices.Sort(asked)
+		for _, id := range slices.Compact(asked) {
+			if e, ok := s.co.employee(id); ok && !e.EntryDate.After(base) {
+				in = append(in, e)
+			}
+		}
+	} else {
+		for i := range s.co.employees {
+			if e := &s.co.employees[i]; !e.EntryDate.After(base) {
+				in = append(in, e)
+			}
 		}
 	}
 	out := struct {
@@ -323,14 +331,17 @@ func (s *Server) groupMemberships(c *call) reply {
 	}{Memberships: []membershipEmployeeJSON{}, TotalCount: len(in)}
 	for _, e := range page(c, in) {
 		userID, email := e.UserID, e.Email
+		groups := []membershipJSON{}
+		if d := s.withDepartment(*e).Department; d != (Department{}) {
+			groups = append(groups, membershipJSON{
+				StartDate: e.EntryDate.String(), MainDuty: "main_duty", Level: 1,
+				GroupID: d.ID, GroupCode: d.Code, GroupName: d.Name,
+			})
+		}
 		out.Memberships = append(out.Memberships, membershipEmployeeJSON{
 			ID: e.ID, Num: e.Num, DisplayName: e.DisplayName, EntryDate: e.EntryDate.String(),
 			UserID: &userID, LoginEmail: &email, BirthDate: e.BirthDate.String(), Gender: e.Gender,
-			PayrollCalculation: true,
-			GroupMemberships: []membershipJSON{{
-				StartDate: e.EntryDate.String(), MainDuty: "main_duty", Level: 1,
-				GroupID: e.Department.ID, GroupCode: e.Department.Code, GroupName: e.Department.Name,
-			}},
+			PayrollCalculation: true, GroupMemberships: groups,
 		})
 	}
 	return jsonReply(http.StatusOK, out)

@@ -140,7 +140,9 @@ type Server struct {
 	puts      map[monthKey]int
 	overrides map[dayKey]Day
 	grants    map[int]LeaveBalance
-	requests  map[string]int
+	// departments holds the departments SetDepartment changed; the zero one is none.
+	departments map[int]Department
+	requests    map[string]int
 }
 
 type monthKey struct {
@@ -160,17 +162,18 @@ func New(opts Options) *Server {
 		panic(err)
 	}
 	s := &Server{
-		opts:      opts,
-		spec:      spec,
-		co:        newCompany(opts),
-		faults:    sandboxkit.NewFaults("freeetest", faultNames),
-		tokens:    newTokens(opts),
-		rate:      rateWindow{limit: opts.RateLimit},
-		summaries: map[monthKey]Summary{},
-		puts:      map[monthKey]int{},
-		overrides: map[dayKey]Day{},
-		grants:    map[int]LeaveBalance{},
-		requests:  map[string]int{},
+		opts:        opts,
+		spec:        spec,
+		co:          newCompany(opts),
+		faults:      sandboxkit.NewFaults("freeetest", faultNames),
+		tokens:      newTokens(opts),
+		rate:        rateWindow{limit: opts.RateLimit},
+		summaries:   map[monthKey]Summary{},
+		puts:        map[monthKey]int{},
+		overrides:   map[dayKey]Day{},
+		grants:      map[int]LeaveBalance{},
+		departments: map[int]Department{},
+		requests:    map[string]int{},
 	}
 	s.mux = http.NewServeMux()
 	for _, rt := range spec.routes {
@@ -211,16 +214,25 @@ func (s *Server) CompanyID() int { return s.co.id }
 // Month returns the demo month's first and last days.
 func (s *Server) Month() (first, last model.Date) { return s.co.first, s.co.last }
 
-// Employees returns the demo company's employees, in id order.
-func (s *Server) Employees() []Employee { return append([]Employee(nil), s.co.employees...) }
+// Employees returns the demo company's employees, in id order, with the departments
+// SetDepartment changed.
+func (s *Server) Employees() []Employee {
+	out := append([]Employee(nil), s.co.employees...)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, d := range s.departments {
+		out[id-firstEmployeeID].Department = d
+	}
+	return out
+}
 
-// Employee returns one employee by freee id.
+// Employee returns one employee by freee id, with the department SetDepartment changed.
 func (s *Server) Employee(id int) (Employee, bool) {
 	e, ok := s.co.employee(id)
 	if !ok {
 		return Employee{}, false
 	}
-	return *e, true
+	return s.withDepartment(*e), true
 }
 
 // Attendance returns an employee's day as the API serves it: generated, or as set by

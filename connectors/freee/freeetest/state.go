@@ -13,7 +13,8 @@ import (
 const stateVersion = 1
 
 // state is what the sandbox remembers beyond what its seed makes: the tokens it issued,
-// the summaries written to it, the days changed and the paid-leave grants set. `urakata
+// the summaries written to it, the days changed, the paid-leave grants set and the
+// departments changed. `urakata
 // dev` saves it in the data folder so that a second run meets the same vendor, as it would
 // in real life (the refresh token it holds is still valid, and the summaries it wrote are
 // still there).
@@ -25,6 +26,8 @@ type state struct {
 	Summaries []savedSummary       `json:"summaries"`
 	Days      []savedDay           `json:"days"`
 	Grants    []savedGrant         `json:"paid_leave_grants,omitempty"`
+	// Departments are SetDepartment's changes; a zero Department is none.
+	Departments []savedDepartment `json:"departments,omitempty"`
 }
 
 type savedSummary struct {
@@ -40,13 +43,18 @@ type savedGrant struct {
 	Grant    LeaveBalance `json:"grant"`
 }
 
+type savedDepartment struct {
+	Employee   int        `json:"employee"`
+	Department Department `json:"department"`
+}
+
 type savedDay struct {
 	Employee int `json:"employee"`
 	Day      Day `json:"day"`
 }
 
 // SaveState writes what the sandbox remembers (tokens issued, summaries written, days
-// changed, paid-leave grants set) to w as JSON.
+// changed, paid-leave grants set, departments changed) to w as JSON.
 func (s *Server) SaveState(w io.Writer) error {
 	tokens := s.tokens.SaveState()
 	s.mu.Lock()
@@ -59,6 +67,9 @@ func (s *Server) SaveState(w io.Writer) error {
 	}
 	for id, g := range s.grants {
 		st.Grants = append(st.Grants, savedGrant{Employee: id, Grant: g})
+	}
+	for id, d := range s.departments {
+		st.Departments = append(st.Departments, savedDepartment{Employee: id, Department: d})
 	}
 	s.mu.Unlock()
 	enc := json.NewEncoder(w)
@@ -78,6 +89,11 @@ func (s *Server) LoadState(r io.Reader) error {
 	if st.Company != s.opts.CompanyID {
 		return fmt.Errorf("freeetest: saved state is of company %d, this sandbox is company %d", st.Company, s.opts.CompanyID)
 	}
+	for _, d := range st.Departments {
+		if _, ok := s.co.employee(d.Employee); !ok {
+			return fmt.Errorf("freeetest: saved state changes the department of employee %d, whom this sandbox does not have", d.Employee)
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tokens.LoadState(sandboxkit.TokenState{Access: st.Access, Refresh: sandboxkit.UnusedRefresh(st.Refresh)})
@@ -91,6 +107,9 @@ func (s *Server) LoadState(r io.Reader) error {
 	}
 	for _, g := range st.Grants {
 		s.grants[g.Employee] = g.Grant
+	}
+	for _, d := range st.Departments {
+		s.departments[d.Employee] = d.Department
 	}
 	return nil
 }

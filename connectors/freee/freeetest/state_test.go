@@ -3,6 +3,8 @@ package freeetest
 import (
 	"bytes"
 	"net/http"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -33,6 +35,39 @@ func TestSavedStateBringsBackTokensAndSummaries(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodGet, "/hr/api/v1/users/me", nil)
 	if _, ok := b.authenticate(withBearer(req, tok.AccessToken)); !ok {
 		t.Fatal("an access token issued before the save is refused after the restore")
+	}
+}
+
+func TestSavedStateBringsBackDepartments(t *testing.T) {
+	t.Parallel()
+	opts := Options{Employees: 3, Year: 2026, Month: time.October, Seed: 11}
+	a := New(opts)
+	legal := Department{ID: 201, Code: "LEGAL", Name: "法務部"}
+	if err := a.SetDepartment(1001, legal); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetDepartment(1002, Department{}); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := a.SaveState(&buf); err != nil {
+		t.Fatal(err)
+	}
+	saved := buf.String()
+	b := New(opts)
+	if err := b.LoadState(strings.NewReader(saved)); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(b.Employees(), a.Employees()) {
+		t.Errorf("employees after restore = %+v\nwant %+v", b.Employees(), a.Employees())
+	}
+	if e, _ := b.Employee(1002); e.Department != (Department{}) {
+		t.Errorf("employee 1002 is in %+v after restore; want no department", e.Department)
+	}
+
+	smaller := New(Options{Employees: 1, Year: 2026, Month: time.October, Seed: 11})
+	if err := smaller.LoadState(strings.NewReader(saved)); err == nil || !strings.Contains(err.Error(), "1002") {
+		t.Errorf("loading into a company without employee 1002: err = %v; want a refusal naming it", err)
 	}
 }
 

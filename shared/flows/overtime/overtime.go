@@ -23,9 +23,8 @@
 // below the warning line plans nothing, so a run's "read" counts the employees with a notice;
 // the log line "overtime watched" gives the head count.
 //
-// Departments are as the attendance source names them: KING OF TIME's 所属 (division). The
-// freee 人事労務 connector does not read departments yet, so with freee every notice goes to
-// mapping.default_channel.
+// Departments are as the attendance source names them: KING OF TIME's 所属 (division),
+// freee 人事労務's main group (主所属).
 //
 // Cost: one attendance read per employee per run (the time clocks from the start of the
 // period's first week to today), as timeclock-to-payroll makes per period; a daily schedule

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/urakata/urakata/connectors/freee/freeetest"
 	"github.com/urakata/urakata/connectors/kingoftime/kingoftimetest"
 	"github.com/urakata/urakata/connectors/slack/slacktest"
 	"github.com/urakata/urakata/shared/local"
@@ -25,12 +26,18 @@ func overtimeFlow(name, source, mapping string) string {
 }
 
 // TestEachLineReachedIsToldOncePerPeriod runs the flow on the embedded runtime with freee
-// 人事労務 and Slack sandboxes, on 20 November and again on the 24th. freee gives no
-// department, so every notice goes to the default channel (the back office's).
+// 人事労務 and Slack sandboxes, on 20 November and again on the 24th. The three employees
+// belong to no department in freee, so every notice goes to the default channel (the back
+// office's).
 func TestEachLineReachedIsToldOncePerPeriod(t *testing.T) {
 	t.Parallel()
 	freee, slack := startFreee(t, 3), startSlack(t, 3)
 	general, backOffice := channel(t, slack, slacktest.ChannelGeneral), channel(t, slack, slacktest.ChannelBackOffice)
+	for _, e := range freee.Employees() {
+		if err := freee.SetDepartment(e.ID, freeetest.Department{}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	emps := freee.Employees()
 
 	// The month to Friday 20 November. A day 9:00–22:00 is 4 hours of overtime; five such
