@@ -25,7 +25,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"dev", "[--once] [--period YYYY-MM] [--employees N]", "sandbox vendors with a demo company: every flow once, then serve webhooks until Ctrl-C", cmdDev},
+		{"dev", "[--once] [--period YYYY-MM] [--employees N]", "sandbox vendors with a demo company: every flow once, a scripted chat with the bot and an alert raised and closed, then serve webhooks until Ctrl-C", cmdDev},
 		{"run", "[--once]", "the real vendors of hub.yaml: schedules, webhooks and workers until Ctrl-C (--once: every flow once, then exit)", cmdRun},
 		{"sync", "FLOW [--period YYYY-MM]", "run one flow now and wait for its deliveries", cmdSync},
 		{"flows", "", "list the flows of hub.yaml with their triggers", cmdFlows},

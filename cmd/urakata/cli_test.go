@@ -228,15 +228,21 @@ func TestDescribingCommands(t *testing.T) {
 		var res struct {
 			OK    bool `json:"ok"`
 			Flows []struct {
-				Name, Type, Source, Target, Schedule, Zone string
-				NextRun                                    string `json:"next_run"`
+				Name, Type, Source, Target, Schedule, Zone, Webhook string
+				NextRun                                             string `json:"next_run"`
 			}
 		}
 		if err := json.Unmarshal(stdout, &res); err != nil {
 			t.Fatalf("stdout is not a JSON object: %v\n%s", err, stdout)
 		}
-		if !res.OK || len(res.Flows) != 2 {
-			t.Fatalf("result %s; want ok and the example's two flows", stdout)
+		if !res.OK || len(res.Flows) != 4 {
+			t.Fatalf("result %s; want ok and the example's four flows", stdout)
+		}
+		for i, name := range []string{"helpdesk-slack", "helpdesk-chatwork"} {
+			bot := res.Flows[2+i]
+			if bot.Name != name || bot.Type != "chat-helpdesk" || bot.Webhook != "/hooks/"+bot.Source || bot.Schedule != "" {
+				t.Fatalf("flow %d %+v; want the chat bot %s, started by its chat's webhook alone", 3+i, bot, name)
+			}
 		}
 		if e := res.Flows[1]; e.Name != "expense-to-accounting" || e.Source != "freee-accounting" || e.Target != "xero" || e.Schedule != "*/30 * * * *" {
 			t.Fatalf("second flow %+v; want expense-to-accounting from freee-accounting to xero every 30 minutes", e)
@@ -342,7 +348,7 @@ func TestDescribingCommands(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 		}
-		if want := examplePath + ": ok (4 connections, 2 flows)\n"; string(stdout) != want {
+		if want := examplePath + ": ok (6 connections, 4 flows)\n"; string(stdout) != want {
 			t.Fatalf("stdout %q; want %q", stdout, want)
 		}
 	})
@@ -358,8 +364,8 @@ func TestDescribingCommands(t *testing.T) {
 			Connections, Flows int
 			Warnings           []string
 		}
-		if err := json.Unmarshal(stdout, &res); err != nil || !res.OK || res.File != examplePath || res.Connections != 4 || res.Flows != 2 || res.Warnings == nil || len(res.Warnings) != 0 {
-			t.Fatalf("result %s (%v); want ok, 4 connections, 2 flows, an empty warnings list", stdout, err)
+		if err := json.Unmarshal(stdout, &res); err != nil || !res.OK || res.File != examplePath || res.Connections != 6 || res.Flows != 4 || res.Warnings == nil || len(res.Warnings) != 0 {
+			t.Fatalf("result %s (%v); want ok, 6 connections, 4 flows, an empty warnings list", stdout, err)
 		}
 	})
 }

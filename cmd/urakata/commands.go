@@ -230,7 +230,7 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 
 func cmdDev(ctx context.Context, a *app, args []string) error {
 	fs := a.flags("dev", "hub.example.yaml")
-	once := fs.Bool("once", false, "exit after the first run of every flow (0 when nothing failed)")
+	once := fs.Bool("once", false, "exit after the first run of every flow and the script (0 when nothing failed and every scripted step happened)")
 	period := fs.String("period", "", "the pay period, YYYY-MM (default: the one that closed last)")
 	employees := fs.Int("employees", 30, "employees in the demo company")
 	if _, err := a.parse(fs, args); err != nil {
@@ -272,10 +272,27 @@ func cmdDev(ctx context.Context, a *app, args []string) error {
 	}
 	defer h.Close()
 	res, err := h.Run(ctx, local.RunRequest{Period: *period, Trigger: "dev", Reconcile: true})
-	if *once || err != nil {
+	if err != nil {
 		return a.report(res, err)
 	}
-	if rerr := a.report(res, nil); rerr != nil && rerr != failedErr {
+	// With --once the script's listener takes a free port: a serving hub may hold
+	// runtime.listen. Without, it is the listener the hub then serves on.
+	listen := cfg.Runtime.Listen
+	if *once {
+		listen = "127.0.0.1:0"
+	}
+	out, err := script(ctx, h, sb, listen, *period)
+	out.Result = res
+	out.OK = res.OK && out.Error == ""
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return err // the script's listener could not be had
+	}
+	more := func(w io.Writer) { printScript(w, out) }
+	if *once || err != nil {
+		return a.reportAs(out, out.Result, err, more)
+	}
+	if rerr := a.reportAs(out, out.Result, nil, more); rerr != nil && rerr != failedErr {
 		return rerr
 	}
 	return a.serve(ctx, h)
@@ -292,8 +309,9 @@ func (a *app) serve(ctx context.Context, h *local.Hub) error {
 // report prints a run's result and turns it into the exit status.
 func (a *app) report(res local.Result, err error) error { return a.reportAs(res, res, err) }
 
-// reportAs is report with asJSON printed for --json in place of res.
-func (a *app) reportAs(asJSON any, res local.Result, err error) error {
+// reportAs is report with asJSON printed for --json in place of res, and more printed after
+// res without --json.
+func (a *app) reportAs(asJSON any, res local.Result, err error, more ...func(io.Writer)) error {
 	var unknown *config.UnknownFlowError
 	if errors.As(err, &unknown) {
 		return &exitError{code: exitUsage, err: err}
@@ -305,6 +323,9 @@ func (a *app) reportAs(asJSON any, res local.Result, err error) error {
 		a.printJSON(asJSON)
 	} else {
 		printResult(a.stdout, res)
+		for _, p := range more {
+			p(a.stdout)
+		}
 	}
 	if err != nil {
 		code := exitUnavailable

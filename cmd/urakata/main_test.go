@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -148,7 +149,9 @@ func newSandbox(t *testing.T, opts freeetest.Options) *freeetest.Server {
 const examplePath = "../../hub.example.yaml"
 
 // exampleHub copies hub.example.yaml into a temporary folder, replacing each old string of
-// oldNew with the new one that follows it, and returns the copy's path.
+// oldNew with the new one that follows it, and returns the copy's path. The chat bot's
+// knowledge base, which the example names relative to the repository's root (where `make
+// run` runs urakata), is named absolutely in the copy.
 func exampleHub(t *testing.T, oldNew ...string) string {
 	t.Helper()
 	b, err := os.ReadFile(examplePath)
@@ -162,6 +165,11 @@ func exampleHub(t *testing.T, oldNew ...string) string {
 		}
 		s = strings.Replace(s, oldNew[i], oldNew[i+1], 1)
 	}
+	kb, err := filepath.Abs(filepath.Join("..", "..", "testdata", "faq"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = strings.ReplaceAll(s, "kb: testdata/faq", "kb: "+strconv.Quote(kb))
 	path := filepath.Join(t.TempDir(), "hub.yaml")
 	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
 		t.Fatal(err)

@@ -1,6 +1,8 @@
 // Package sandboxes starts the vendors' sandboxes for `urakata dev`: each connection of
 // hub.yaml whose vendor has a sandbox gets one on loopback, seeded with the demo company,
-// and the connection is pointed at it. It lives apart from the connectors so that the
+// and the connection is pointed at it. Then it plays the demo's script against them, as the
+// vendors' people would: a conversation with the chat bot (Converse) and an operations
+// alert raised and closed (DrillAlert). It lives apart from the connectors so that the
 // Lambda binaries never link a sandbox.
 package sandboxes
 
@@ -15,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/urakata/urakata/connectors/chatwork"
@@ -62,6 +65,11 @@ type Set struct {
 	Secrets secrets.Source
 	Started []Started
 	closers []func() error
+	// servers are the running sandboxes by connection name (a *slacktest.Server, …), for the
+	// demo's script to drive.
+	servers map[string]any
+	// refusers switch a connection's sandbox to refusing the app and back (DrillAlert).
+	refusers map[string]func(refusing bool)
 }
 
 // starter starts one vendor's sandbox for a connection.
@@ -72,6 +80,9 @@ type running struct {
 	settings map[string]any
 	secret   string
 	close    func() error
+	server   any
+	// refuse, when set, makes the sandbox refuse the app (true) or serve it again (false).
+	refuse func(refusing bool)
 }
 
 var starters = map[string]starter{
@@ -92,7 +103,7 @@ func Has(vendor string) bool { _, ok := starters[vendor]; return ok }
 func StartAll(ctx context.Context, cfg *config.File, opts Options) (*Set, error) {
 	out := *cfg
 	out.Connections = slices.Clone(cfg.Connections)
-	set := &Set{Config: &out}
+	set := &Set{Config: &out, servers: map[string]any{}, refusers: map[string]func(bool){}}
 	creds := map[string]string{}
 	for i, c := range out.Connections {
 		start, ok := starters[c.Vendor]
@@ -120,6 +131,10 @@ func StartAll(ctx context.Context, cfg *config.File, opts Options) (*Set, error)
 			creds[c.Secret] = r.secret
 		}
 		set.closers = append(set.closers, r.close)
+		set.servers[c.Name] = r.server
+		if r.refuse != nil {
+			set.refusers[c.Name] = r.refuse
+		}
 		set.Started = append(set.Started, Started{Connection: c.Name, Vendor: c.Vendor, BaseURL: r.baseURL})
 	}
 	set.Secrets = secrets.Static(creds)
@@ -136,6 +151,9 @@ func (s *Set) Close() error {
 	return errors.Join(errs...)
 }
 
+// startFreeeHR starts the freee 人事労務 sandbox behind a gate that can refuse the app, as
+// freee does when an administrator takes the app's permission away: the fault of the
+// demo's operations alert (DrillAlert).
 func startFreeeHR(conn config.Connection, opts Options, statePath string) (running, error) {
 	companyID, _ := conn.Settings["company_id"].(int)
 	srv := freeetest.New(freeetest.Options{Seed: 1, CompanyID: companyID, Employees: opts.Employees, Year: opts.Year, Month: opts.Month})
@@ -143,14 +161,22 @@ func startFreeeHR(conn config.Connection, opts Options, statePath string) (runni
 	if err != nil {
 		return running{}, err
 	}
+	apiPrefix := strings.TrimPrefix(srv.BaseURL(), srv.URL())
+	g, err := startGate(srv, apiPrefix+"/", freeeForbidden)
+	if err != nil {
+		_ = stop()
+		return running{}, err
+	}
 	cred, _ := json.Marshal(map[string]string{
 		"client_id": "freeetest-client", "client_secret": "freeetest-secret", "refresh_token": "freeetest-refresh-token",
 	})
 	return running{
-		baseURL:  srv.BaseURL(),
+		baseURL:  g.url + apiPrefix,
 		settings: map[string]any{"token_url": srv.TokenURL()},
 		secret:   string(cred),
-		close:    stop,
+		close:    func() error { g.close(); return stop() },
+		server:   srv,
+		refuse:   g.refusing.Store,
 	}, nil
 }
 
@@ -168,6 +194,7 @@ func startKingOfTime(conn config.Connection, opts Options, statePath string) (ru
 		settings: map[string]any{"observe_restricted_hours": false, "requests_per_minute": 6000},
 		secret:   kingoftimetest.DefaultToken,
 		close:    stop,
+		server:   srv,
 	}, nil
 }
 
@@ -184,6 +211,7 @@ func startSlack(conn config.Connection, opts Options, statePath string) (running
 		baseURL: srv.BaseURL(),
 		secret:  string(cred),
 		close:   stop,
+		server:  srv,
 	}, nil
 }
 
@@ -245,12 +273,18 @@ func saveState(srv interface{ SaveState(io.Writer) error }, path string) error {
 	return os.Rename(tmp, path)
 }
 
+// chatworkPeople is the fewest people the Chatwork sandbox is started with. Its department
+// rooms are numbered among the departments its people are in, and the first 30 of the demo
+// company fill all four: so the 管理部 room, where hub.example.yaml forwards the questions
+// the FAQ declines, keeps its id whatever --employees says.
+const chatworkPeople = 30
+
 // startChatwork starts the Chatwork sandbox with the demo company's people (the same seed
-// and head count as freee's), its all-hands room as the room notices go to, and a rate
-// limit a demo does not wait on. The secret carries the webhook token of webhook settings
-// added to the sandbox without one (chatworktest.DefaultWebhookToken).
+// as freee's; at least chatworkPeople of them), its all-hands room as the room notices go
+// to, and a rate limit a demo does not wait on. The secret carries the webhook token of
+// webhook settings added to the sandbox without one (chatworktest.DefaultWebhookToken).
 func startChatwork(conn config.Connection, opts Options, statePath string) (running, error) {
-	srv := chatworktest.New(chatworktest.Options{Seed: 1, Employees: opts.Employees, RateLimit: 3000})
+	srv := chatworktest.New(chatworktest.Options{Seed: 1, Employees: max(opts.Employees, chatworkPeople), RateLimit: 3000})
 	stop, err := launch(srv, conn, opts, statePath)
 	if err != nil {
 		return running{}, err
@@ -261,6 +295,7 @@ func startChatwork(conn config.Connection, opts Options, statePath string) (runn
 		settings: map[string]any{"room_id": int(chatworktest.AllHandsRoomID), "requests_per_5min": 3000},
 		secret:   string(cred),
 		close:    stop,
+		server:   srv,
 	}, nil
 }
 
@@ -284,6 +319,7 @@ func startFreeeAccounting(conn config.Connection, opts Options, statePath string
 		settings: map[string]any{"token_url": srv.TokenURL()},
 		secret:   string(cred),
 		close:    stop,
+		server:   srv,
 	}, nil
 }
 
@@ -311,6 +347,7 @@ func startXero(conn config.Connection, opts Options, statePath string) (running,
 		},
 		secret: string(cred),
 		close:  stop,
+		server: srv,
 	}, nil
 }
 
@@ -328,9 +365,12 @@ func startGitHub(conn config.Connection, opts Options, statePath string) (runnin
 	o := srv.Options()
 	cred, _ := json.Marshal(map[string]string{"token": githubtest.DefaultToken, "webhook_secret": githubtest.DefaultWebhookSecret})
 	return running{
-		baseURL:  srv.BaseURL(),
-		settings: map[string]any{"owner": o.Owner, "repo": o.Repo},
+		baseURL: srv.BaseURL(),
+		// GitHub asks for a second between writes; the sandbox does not, and the demo's
+		// alert opens and closes an issue without waiting on it.
+		settings: map[string]any{"owner": o.Owner, "repo": o.Repo, "write_interval": 10 * time.Millisecond},
 		secret:   string(cred),
 		close:    stop,
+		server:   srv,
 	}, nil
 }

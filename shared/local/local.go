@@ -49,6 +49,8 @@ type Hub struct {
 	engine  *hub.Engine
 	worker  *hub.Worker
 	tracker *tracker
+	// recent finds the deliveries the workers settled by natural key (Settled).
+	recent *recent
 	// alerting is nil when hub.yaml has no alerts section.
 	alerting *alerting
 	log      *slog.Logger
@@ -57,7 +59,7 @@ type Hub struct {
 // Open builds the hub: the data folder and its database, every connection's connector and
 // every flow. A missing secret or an unknown vendor is an error that names the connection.
 func Open(ctx context.Context, cfg *config.File, opts Options) (*Hub, error) {
-	h := &Hub{cfg: cfg, opts: opts, tracker: newTracker()}
+	h := &Hub{cfg: cfg, opts: opts, tracker: newTracker(), recent: newRecent()}
 	h.log = opts.Logger
 	if h.log == nil {
 		h.log = slog.Default()
@@ -102,9 +104,11 @@ func Open(ctx context.Context, cfg *config.File, opts Options) (*Hub, error) {
 	return h, nil
 }
 
-// observe counts a worker's outcome and notes the alert it raises.
+// observe counts a worker's outcome, remembers the delivery it settled and notes the alert
+// it raises.
 func (h *Hub) observe(o hub.Outcome) {
 	h.tracker.observe(o)
+	h.recent.note(o)
 	h.alerting.observe(o)
 }
 

@@ -23,13 +23,33 @@ import (
 // schedule, and the webhook server on runtime.listen (POST /hooks/{connection}, GET
 // /healthz). ready is called with the address once the server listens.
 func (h *Hub) Serve(ctx context.Context, ready func(addr string)) error {
-	ln, err := net.Listen("tcp", h.cfg.Runtime.Listen)
-	if err != nil {
-		return fmt.Errorf("webhook server: listen on %s: %w", h.cfg.Runtime.Listen, err)
+	return h.ServeWith(ctx, ServeOptions{Ready: ready})
+}
+
+// ServeOptions change what ServeWith serves from what Serve does.
+type ServeOptions struct {
+	// Listener is where the webhook server listens, in place of runtime.listen: `urakata
+	// dev --once` serves its scripted conversation on a port of its own. ServeWith closes it.
+	Listener net.Listener
+	// NoSchedules leaves the flows' schedules unarmed, so that nothing but the webhooks
+	// starts work while the hub serves for a moment.
+	NoSchedules bool
+	// Ready is called with the address once the server listens.
+	Ready func(addr string)
+}
+
+// ServeWith is Serve as o says.
+func (h *Hub) ServeWith(ctx context.Context, o ServeOptions) error {
+	ln := o.Listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", h.cfg.Runtime.Listen); err != nil {
+			return fmt.Errorf("webhook server: listen on %s: %w", h.cfg.Runtime.Listen, err)
+		}
 	}
 	srv := &http.Server{Handler: h.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	if ready != nil {
-		ready(ln.Addr().String())
+	if o.Ready != nil {
+		o.Ready(ln.Addr().String())
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -47,7 +67,7 @@ func (h *Hub) Serve(ctx context.Context, ready func(addr string)) error {
 		return srv.Shutdown(sctx)
 	})
 	for _, f := range h.cfg.Flows {
-		if f.Trigger.Schedule == nil {
+		if f.Trigger.Schedule == nil || o.NoSchedules {
 			continue
 		}
 		g.Go(func() error { h.schedule(gctx, f.Name); return nil })
@@ -55,7 +75,7 @@ func (h *Hub) Serve(ctx context.Context, ready func(addr string)) error {
 	if h.alerting != nil {
 		g.Go(func() error { h.sendAlerts(gctx); return nil })
 	}
-	err = g.Wait()
+	err := g.Wait()
 	if ctx.Err() != nil {
 		return nil
 	}

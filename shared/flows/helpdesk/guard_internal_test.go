@@ -42,6 +42,9 @@ func TestLiveQuestions(t *testing.T) {
 	}{
 		{name: "a mention asking for this month's overtime is the asker's own", text: "<@U0BOTBOT01> 今月の残業時間は？", live: "overtime"},
 		{name: "a Chatwork To asking for overtime is the asker's own", text: "[To:9000001]ヘルプデスクさん\n今月の残業は？", live: "overtime"},
+		{name: "a Chatwork To with a spaced name asking for overtime is the asker's own", text: "[To:9000001]urakata 経理botさん\n今月の残業は？", live: "overtime"},
+		{name: "a Chatwork To on the same line is the asker's own", text: "[To:9000001]urakata 経理botさん 有給は何日残ってる？", live: "paid leave"},
+		{name: "a Chatwork reply to the bot is the asker's own", text: "[rp aid=9000001 to=300000010-1234]urakata 経理botさん\n経費精算はどうなった？", live: "expense claims"},
 		{name: "English with this month's is the asker's own", text: "What's this month's overtime?", live: "overtime"},
 		{name: "my overtime is the asker's own", text: "How much overtime have I done? my overtime please", live: "overtime"},
 		{name: "a colleague named with an honorific is someone else", text: "田中さんの残業", live: "overtime", someone: true},

@@ -197,7 +197,10 @@ func (f *Flow) expenseAnswer(ctx context.Context, emp model.Employee, today mode
 }
 
 var (
-	mentionTag = regexp.MustCompile(`<@[A-Z0-9]+>|\[To:\d+\][^\n]*?(さん)?\s|\[rp [^\]]*\][^\n]*?(さん)?\s`)
+	// mentionTag is how a message addresses someone: Slack's <@U…>, and Chatwork's [To:…] and
+	// [rp …] tags followed by the name Chatwork writes after them ("[To:123]urakata 経理botさん"),
+	// up to the さん that ends it, or up to the line's end or the first space when there is none.
+	mentionTag = regexp.MustCompile(`<@[A-Z0-9]+>|(?:\[To:\d+\]|\[rp [^\]]*\])(?:[^\n]*?さん|\S*)`)
 	// otherPerson is how a question names someone: an honorific (田中さん, 佐藤様), an
 	// employee code (E00002), or a possessive name (Tanaka's).
 	otherPerson = regexp.MustCompile(`(?i)(さん|様|さま|君|くん|氏|ちゃん)|\b[a-z]{0,3}\d{3,}\b|\b[a-z]+['’]s\b|\b(of|for) (?:mr|ms|mrs|employee|user)\b`)
