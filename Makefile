@@ -35,10 +35,14 @@ clean:
 
 ## lambdas: one linux/arm64 bootstrap per Lambda function in $(LAMBDA_DIR)/<name>/, with the
 ## hub.yaml named by HUB= copied beside it as hub.yaml; CDK takes each folder as an asset.
+## The helpdesk function (the chat bot) also carries the knowledge-base folders KB= names:
+## the kb: of hub.yaml's chat-helpdesk flows, relative paths copied to the same paths beside
+## its bootstrap, where it runs (a knowledge base kept in GitHub, kb_repo:, needs none).
 ## The same source builds byte-identical bootstraps, so asset hashes change only with code.
 HUB        ?= hub.example.yaml
 LAMBDA_DIR ?= build/lambda
-LAMBDAS    := webhook schedule worker replay
+LAMBDAS    := webhook schedule worker replay helpdesk
+KB         ?= testdata/faq
 .PHONY: lambdas
 lambdas:
 	@for fn in $(LAMBDAS); do \
@@ -47,6 +51,11 @@ lambdas:
 			-ldflags='-s -w -buildid=' -o $(LAMBDA_DIR)/$$fn/bootstrap ./functions/$$fn && \
 		cp $(HUB) $(LAMBDA_DIR)/$$fn/hub.yaml && \
 		echo "$(LAMBDA_DIR)/$$fn/bootstrap $$(wc -c < $(LAMBDA_DIR)/$$fn/bootstrap) bytes" || exit 1; \
+	done
+	@for kb in $(KB); do \
+		case $$kb in /*|*..*) echo "KB=$$kb: want a folder relative to here, as hub.yaml's kb: gives it"; exit 1;; esac; \
+		rm -rf $(LAMBDA_DIR)/helpdesk/$$kb && mkdir -p $(LAMBDA_DIR)/helpdesk/$$kb && \
+		cp -R $$kb/. $(LAMBDA_DIR)/helpdesk/$$kb/ && echo "$(LAMBDA_DIR)/helpdesk/$$kb (knowledge base)" || exit 1; \
 	done
 
 ## synth: the CloudFormation template for HUB= into cdk.out/, checked by cdk-nag: no AWS

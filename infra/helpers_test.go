@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -27,7 +28,7 @@ import (
 func fakeAssets(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, name := range []string{WebhookFunction, ScheduleFunction, WorkerFunction, ReplayFunction} {
+	for _, name := range []string{WebhookFunction, ScheduleFunction, WorkerFunction, ReplayFunction, "helpdesk"} {
 		if err := os.MkdirAll(filepath.Join(dir, name), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -210,6 +211,10 @@ func (s *synthesized) nagFindings() []string {
 	}
 	return out
 }
+
+// secretID is the resource name (see name) of the secret hub.yaml names secret:
+// "FREEE_HR" is "SecretsFREEEHR".
+func secretID(secret string) string { return "Secrets" + strings.ReplaceAll(secret, "_", "") }
 
 // sortedKeys is for messages.
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -30,15 +30,20 @@ const (
 // suppressed are the parts of the stack that findings are suppressed on.
 type suppressed struct {
 	webhook, schedule, worker, replay *hubconstructs.Function
-	api                               *hubconstructs.WebhookAPI
-	secrets                           *hubconstructs.ConnectionSecrets
-	schedules                         *hubconstructs.FlowSchedules
+	// own are the functions of their own (the helpdesk), granted as the worker is.
+	own       []*hubconstructs.Function
+	api       *hubconstructs.WebhookAPI
+	secrets   *hubconstructs.ConnectionSecrets
+	schedules *hubconstructs.FlowSchedules
 }
 
 func suppress(stack awscdk.Stack, s suppressed) {
 	kms := rule("AwsSolutions-IAM5", reasonKMSGrantWildcards, "Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*")
 	for _, role := range []awsiam.Role{s.webhook.Role, s.schedule.Role, s.worker.Role, s.replay.Role} {
 		on(role, kms)
+	}
+	for _, f := range s.own {
+		on(f.Role, kms)
 	}
 	fn := stack.GetLogicalId(s.schedule.Function.Node().DefaultChild().(awscdk.CfnElement))
 	on(s.schedules.Role, kms, rule("AwsSolutions-IAM5", reasonInvokeVersions, "Resource::<"+*fn+".Arn>:*"))

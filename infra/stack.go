@@ -31,6 +31,26 @@ const (
 	ReplayFunction   = "replay"
 )
 
+// functionQueueEnv names the variables that give every function the queues of a function
+// of its own: URAKATA_HELPDESK_QUEUE_URL and URAKATA_HELPDESK_DLQ_URL for "helpdesk" (the
+// functions read them by the same rule, lambdahub.FunctionQueueEnv).
+func functionQueueEnv(name string) (queueURL, dlqURL string) {
+	n := strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+	return "URAKATA_" + n + "_QUEUE_URL", "URAKATA_" + n + "_DLQ_URL"
+}
+
+// constructName is a function's name as the root of construct ids: "helpdesk" is
+// "Helpdesk", "help-desk" "HelpDesk".
+func constructName(name string) string {
+	var b strings.Builder
+	for part := range strings.SplitSeq(name, "-") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
+
 // configPath is where a function finds hub.yaml: make lambdas copies it beside bootstrap,
 // and Lambda unpacks the asset into /var/task.
 const configPath = "/var/task/hub.yaml"
@@ -45,8 +65,9 @@ type HubStackProps struct {
 	awscdk.StackProps
 	// Config is the hub.yaml to deploy, parsed and validated.
 	Config *config.File
-	// AssetDir holds one folder per function (webhook, schedule, worker, replay), each with
-	// its bootstrap and the same hub.yaml: build/lambda after make lambdas.
+	// AssetDir holds one folder per function (webhook, schedule, worker, replay, and each
+	// function of its own the flows need, such as helpdesk), each with its bootstrap and the
+	// same hub.yaml: build/lambda after make lambdas.
 	AssetDir string
 	// SecretPrefix starts the name of every connection secret, e.g. "urakata/".
 	SecretPrefix string
@@ -100,6 +121,20 @@ func NewHubStack(scope constructs.Construct, id string, props *HubStackProps) aw
 		"URAKATA_MAX_RECEIVES":  strconv.Itoa(p.MaxReceives),
 		"URAKATA_LOG_LEVEL":     props.LogLevel,
 	}
+	// Each function of its own (the chat bot's helpdesk) gets a work queue and dead letters
+	// of its own, which every function is told of: the webhook and schedule functions send
+	// its flows' jobs there, and it works nothing else.
+	works := make([]*hubconstructs.WorkQueue, len(p.Functions))
+	for i, fn := range p.Functions {
+		works[i] = hubconstructs.NewWorkQueue(stack, constructName(fn.Name)+"Work", &hubconstructs.WorkQueueProps{
+			Key: key, MaxReceives: p.MaxReceives, Visibility: p.QueueVisibility,
+		})
+		qv, dv := functionQueueEnv(fn.Name)
+		env[qv], env[dv] = *works[i].Queue.QueueUrl(), *works[i].DeadLetters.QueueUrl()
+	}
+	if routes := p.Routes(); routes != "" {
+		env["URAKATA_ROUTES"] = routes
+	}
 	function := func(name, description string, timeout time.Duration, memory int) *hubconstructs.FunctionProps {
 		return &hubconstructs.FunctionProps{
 			CodeDir: filepath.Join(props.AssetDir, name), Description: description,
@@ -135,9 +170,35 @@ func NewHubStack(scope constructs.Construct, id string, props *HubStackProps) aw
 	secrets.GrantRead(worker.Role, p.WorkerSecrets)
 
 	replay := hubconstructs.NewFunction(stack, "Replay",
-		function(ReplayFunction, "urakata: moves chosen dead letters back to the work queue", 5*time.Minute, 256))
+		function(ReplayFunction, "urakata: moves chosen dead letters back to their queues", 5*time.Minute, 256))
 	work.DeadLetters.GrantConsumeMessages(replay.Role)
 	work.Queue.GrantSendMessages(replay.Role)
+
+	own := make([]*hubconstructs.Function, len(p.Functions))
+	for i, fn := range p.Functions {
+		q := works[i]
+		f := hubconstructs.NewFunction(stack, constructName(fn.Name), function(fn.Name, fn.Description, p.WorkerTimeout, fn.MemoryMiB))
+		f.Function.AddEventSource(awslambdaeventsources.NewSqsEventSource(q.Queue, &awslambdaeventsources.SqsEventSourceProps{
+			BatchSize:               jsii.Number(10),
+			ReportBatchItemFailures: jsii.Bool(true),
+			MaxConcurrency:          jsii.Number(fn.Concurrency),
+		}))
+		// As the worker: the table, its own queue (a job plans deliveries, a rate-limited
+		// one waits) and its dead letters, and the secrets of its flows.
+		table.GrantReadWriteData(f.Role)
+		q.Queue.GrantSendMessages(f.Role)
+		q.DeadLetters.GrantSendMessages(f.Role)
+		secrets.GrantRead(f.Role, fn.Secrets)
+		if fn.Webhook {
+			q.Queue.GrantSendMessages(webhook.Role)
+		}
+		if fn.Scheduled {
+			q.Queue.GrantSendMessages(schedule.Role)
+		}
+		q.DeadLetters.GrantConsumeMessages(replay.Role)
+		q.Queue.GrantSendMessages(replay.Role)
+		own[i] = f
+	}
 
 	api := hubconstructs.NewWebhookAPI(stack, "Webhooks", &hubconstructs.WebhookAPIProps{
 		Handler: webhook.Function, RateLimit: props.WebhookRateLimit, BurstLimit: props.WebhookBurstLimit,
@@ -158,14 +219,21 @@ func NewHubStack(scope constructs.Construct, id string, props *HubStackProps) aw
 		"A scheduled flow did not start: its event is in the schedule dead-letter queue.")
 	alarms.OldestMessage("OldestMessage", work.Queue, oldestMessageAlarm,
 		"A queued delivery has waited over an hour: the worker is failing, throttled or too slow.")
-	for _, f := range []*hubconstructs.Function{webhook, schedule, worker, replay} {
+	for i, fn := range p.Functions {
+		name := constructName(fn.Name)
+		alarms.QueueNotEmpty(name+"DeadLetters", works[i].DeadLetters,
+			"Deliveries of the "+fn.Name+" function reached its dead letters: list them, fix the cause, replay them with the replay function.")
+		alarms.OldestMessage(name+"OldestMessage", works[i].Queue, oldestMessageAlarm,
+			"A message on the "+fn.Name+" function's queue has waited over an hour: the function is failing, throttled or too slow.")
+	}
+	for _, f := range append([]*hubconstructs.Function{webhook, schedule, worker, replay}, own...) {
 		name := *f.Node().Id()
 		alarms.FunctionErrors(name+"Errors", f.Function, "The "+strings.ToLower(name)+" function failed: see its log group.")
 		alarms.FunctionThrottles(name+"Throttles", f.Function, "Lambda throttled the "+strings.ToLower(name)+" function.")
 	}
 
 	suppress(stack, suppressed{
-		webhook: webhook, schedule: schedule, worker: worker, replay: replay,
+		webhook: webhook, schedule: schedule, worker: worker, replay: replay, own: own,
 		api: api, secrets: secrets, schedules: schedules,
 	})
 

@@ -5,15 +5,25 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/urakata/urakata/infra/plan"
 )
 
-// TestHubStack checks every resource the demo hub.yaml declares, by its properties.
+// TestHubStack checks every resource the demo hub.yaml declares, by its properties. What
+// the demo holds (how many secrets, schedules, functions of their own) comes from its plan,
+// so the checks hold as the demo grows.
 func TestHubStack(t *testing.T) {
-	s := synth(t, parseHub(t, "hub.example.yaml", demoHub(t)), fakeAssets(t))
+	cfg := parseHub(t, "hub.example.yaml", demoHub(t))
+	p, err := plan.For(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := synth(t, cfg, fakeAssets(t))
 	key := s.id(t, "Key")
 	queue, dead := s.id(t, "WorkQueue"), s.id(t, "WorkDeadLetters")
 	table := s.id(t, "Table")
@@ -23,20 +33,29 @@ func TestHubStack(t *testing.T) {
 		t.Helper()
 		check(t, func() { s.template.HasResourceProperties(jsii.String(typ), props) })
 	}
+	functions := []string{"Webhook", "Schedule", "Worker", "Replay"}
+	workQueues, deadQueues := []string{queue}, []string{dead}
+	for _, fn := range p.Functions {
+		functions = append(functions, constructName(fn.Name))
+		workQueues = append(workQueues, s.id(t, constructName(fn.Name)+"WorkQueue"))
+		deadQueues = append(deadQueues, s.id(t, constructName(fn.Name)+"WorkDeadLetters"))
+	}
 
 	t.Run("the key rotates", func(t *testing.T) {
 		has(t, "AWS::KMS::Key", map[string]any{"EnableKeyRotation": true})
 	})
 
-	t.Run("the work queue is encrypted with the key and redrives to the dead letters after runtime.max_receives", func(t *testing.T) {
-		has(t, "AWS::SQS::Queue", map[string]any{
-			"KmsMasterKeyId": getAtt(key),
-			"RedrivePolicy":  map[string]any{"deadLetterTargetArn": getAtt(dead), "maxReceiveCount": 5},
-		})
+	t.Run("each work queue is encrypted with the key and redrives to its dead letters after runtime.max_receives", func(t *testing.T) {
+		for i := range workQueues {
+			has(t, "AWS::SQS::Queue", map[string]any{
+				"KmsMasterKeyId": getAtt(key),
+				"RedrivePolicy":  map[string]any{"deadLetterTargetArn": getAtt(deadQueues[i]), "maxReceiveCount": 5},
+			})
+		}
 	})
 
 	t.Run("the dead letters are encrypted with the key and kept for 14 days", func(t *testing.T) {
-		for _, q := range []string{dead, scheduleDead} {
+		for _, q := range append(slices.Clone(deadQueues), scheduleDead) {
 			props := s.resources[q]["Properties"].(map[string]any)
 			if props["KmsMasterKeyId"] == nil || props["MessageRetentionPeriod"] != float64(14*24*3600) {
 				t.Errorf("%s: %v, want the key and 1209600 s retention", q, props)
@@ -45,7 +64,7 @@ func TestHubStack(t *testing.T) {
 	})
 
 	t.Run("every queue refuses requests without TLS", func(t *testing.T) {
-		for _, q := range []string{queue, dead, scheduleDead} {
+		for _, q := range slices.Concat(workQueues, deadQueues, []string{scheduleDead}) {
 			has(t, "AWS::SQS::QueuePolicy", map[string]any{
 				"Queues": []any{ref(q)},
 				"PolicyDocument": assertions.Match_ObjectLike(&map[string]any{
@@ -58,11 +77,17 @@ func TestHubStack(t *testing.T) {
 		}
 	})
 
-	t.Run("the queue hides a message six times as long as the worker may run", func(t *testing.T) {
-		visibility := s.resources[queue]["Properties"].(map[string]any)["VisibilityTimeout"].(float64)
-		timeout := s.resources[s.id(t, "WorkerFunction")]["Properties"].(map[string]any)["Timeout"].(float64)
-		if visibility < 6*timeout {
-			t.Errorf("visibility %v s < 6 × worker timeout %v s", visibility, timeout)
+	t.Run("each queue hides a message six times as long as its function may run", func(t *testing.T) {
+		workers := []string{"Worker"}
+		for _, fn := range p.Functions {
+			workers = append(workers, constructName(fn.Name))
+		}
+		for i, fn := range workers {
+			visibility := s.resources[workQueues[i]]["Properties"].(map[string]any)["VisibilityTimeout"].(float64)
+			timeout := s.resources[s.id(t, fn+"Function")]["Properties"].(map[string]any)["Timeout"].(float64)
+			if visibility < 6*timeout {
+				t.Errorf("%s: visibility %v s < 6 × timeout %v s", fn, visibility, timeout)
+			}
 		}
 	})
 
@@ -87,8 +112,13 @@ func TestHubStack(t *testing.T) {
 	})
 
 	t.Run("each connection's secret is named with the prefix, encrypted, and holds only a generated placeholder", func(t *testing.T) {
-		// The demo's four connections each name a secret.
+		// The demo's first connections each name a secret.
 		for _, name := range []string{"FREEE_HR", "FREEE_ACCOUNTING", "XERO", "SLACK"} {
+			if !slices.Contains(p.Secrets, name) {
+				t.Errorf("the demo's plan has no secret %s", name)
+			}
+		}
+		for _, name := range p.Secrets {
 			has(t, "AWS::SecretsManager::Secret", map[string]any{
 				"Name":                 "urakata/" + name,
 				"KmsKeyId":             getAtt(key),
@@ -96,7 +126,9 @@ func TestHubStack(t *testing.T) {
 				"SecretString":         assertions.Match_Absent(),
 			})
 		}
-		check(t, func() { s.template.ResourceCountIs(jsii.String("AWS::SecretsManager::Secret"), jsii.Number(4)) })
+		check(t, func() {
+			s.template.ResourceCountIs(jsii.String("AWS::SecretsManager::Secret"), jsii.Number(len(p.Secrets)))
+		})
 	})
 
 	t.Run("the HTTP API routes POST /hooks/{connection} to the webhook function, throttled and logged", func(t *testing.T) {
@@ -134,7 +166,15 @@ func TestHubStack(t *testing.T) {
 			"ScheduleExpressionTimezone": "Asia/Tokyo",
 			"Target":                     assertions.Match_ObjectLike(&map[string]any{"Input": `{"flow":"expense-to-accounting"}`}),
 		})
-		check(t, func() { s.template.ResourceCountIs(jsii.String("AWS::Scheduler::Schedule"), jsii.Number(2)) })
+		// Every scheduled flow, a chat bot's included, goes through the schedule function.
+		n := 0
+		for _, sc := range p.Schedules {
+			n += len(sc.Expressions)
+			has(t, "AWS::Scheduler::Schedule", map[string]any{
+				"Target": assertions.Match_ObjectLike(&map[string]any{"Arn": getAtt(scheduleFn), "Input": `{"flow":"` + sc.Flow + `"}`}),
+			})
+		}
+		check(t, func() { s.template.ResourceCountIs(jsii.String("AWS::Scheduler::Schedule"), jsii.Number(n)) })
 	})
 
 	t.Run("the worker takes batches of 10 from the queue, reports item failures, and is capped for freee", func(t *testing.T) {
@@ -157,7 +197,12 @@ func TestHubStack(t *testing.T) {
 			"URAKATA_MAX_RECEIVES":  "5",
 			"URAKATA_LOG_LEVEL":     "info",
 		}
-		for _, fn := range []string{"Webhook", "Schedule", "Worker", "Replay"} {
+		for i, fn := range p.Functions {
+			qv, dv := functionQueueEnv(fn.Name)
+			env[qv], env[dv] = ref(workQueues[i+1]), ref(deadQueues[i+1])
+			env["URAKATA_ROUTES"] = p.Routes()
+		}
+		for _, fn := range functions {
 			props := map[string]any{
 				"Runtime": "provided.al2023", "Architectures": []any{"arm64"}, "Handler": "bootstrap",
 				"Role":          getAtt(s.id(t, fn+"Role")),
@@ -174,7 +219,8 @@ func TestHubStack(t *testing.T) {
 		check(t, func() {
 			s.template.AllResourcesProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": 90})
 		})
-		check(t, func() { s.template.ResourceCountIs(jsii.String("AWS::Logs::LogGroup"), jsii.Number(5)) })
+		// One per function, and the API's access logs.
+		check(t, func() { s.template.ResourceCountIs(jsii.String("AWS::Logs::LogGroup"), jsii.Number(len(functions)+1)) })
 	})
 
 	t.Run("alarms on dead letters, function errors and throttles and the oldest message notify an encrypted topic", func(t *testing.T) {
@@ -203,22 +249,29 @@ func TestHubStack(t *testing.T) {
 			})
 		}
 		queueName := func(id string) any { return map[string]any{"Fn::GetAtt": []any{id, "QueueName"}} }
-		alarm("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queueName(dead), "Maximum", 0)
+		for i := range workQueues {
+			alarm("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queueName(deadQueues[i]), "Maximum", 0)
+			alarm("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", queueName(workQueues[i]), "Maximum", 3600)
+		}
 		alarm("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queueName(scheduleDead), "Maximum", 0)
-		alarm("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", queueName(queue), "Maximum", 3600)
-		for _, fn := range []string{"Webhook", "Schedule", "Worker", "Replay"} {
+		for _, fn := range functions {
 			alarm("AWS/Lambda", "Errors", "FunctionName", ref(s.id(t, fn+"Function")), "Sum", 0)
 			alarm("AWS/Lambda", "Throttles", "FunctionName", ref(s.id(t, fn+"Function")), "Sum", 0)
 		}
-		check(t, func() { s.template.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(11)) })
+		want := 2*len(workQueues) + 1 + 2*len(functions)
+		check(t, func() { s.template.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(want)) })
 	})
 
 	t.Run("the outputs give the webhook URL, the secret names and the functions to invoke by hand", func(t *testing.T) {
 		for _, o := range []string{"WebhookUrl", "SecretNames", "ScheduleFunctionName", "ReplayFunctionName", "AlarmTopicArn", "TableName"} {
 			check(t, func() { s.template.HasOutput(jsii.String(o), map[string]any{}) })
 		}
+		var names []string
+		for _, n := range p.Secrets {
+			names = append(names, "urakata/"+n)
+		}
 		check(t, func() {
-			s.template.HasOutput(jsii.String("SecretNames"), map[string]any{"Value": "urakata/FREEE_ACCOUNTING,urakata/FREEE_HR,urakata/SLACK,urakata/XERO"})
+			s.template.HasOutput(jsii.String("SecretNames"), map[string]any{"Value": strings.Join(names, ",")})
 		})
 	})
 
@@ -228,48 +281,86 @@ func TestHubStack(t *testing.T) {
 		}
 	})
 
-	t.Run("each function's role may do only what the function needs", func(t *testing.T) {
-		logs := []string{"logs:CreateLogStream", "logs:PutLogEvents"}
-		send := []string{"sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"}
-		consume := []string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"}
-		kmsEncrypt := []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"}
-		kmsAll := []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"}
-		readWrite := []string{"dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
-			"dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:GetRecords",
-			"dynamodb:GetShardIterator", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"}
-		secret := []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"}
-		viaSecretsManager := []string{"kms:Decrypt"}
-		tests := []struct {
-			role string
-			want map[string][]string
-		}{
-			// The demo's webhook comes from freee 会計: verifying it needs that secret only.
-			{"WebhookRole", map[string][]string{"WebhookLogs": logs, "WorkQueue": send, "Key": kmsEncrypt,
-				"SecretsFREEEACCOUNTING": secret, "Key via secretsmanager": viaSecretsManager}},
-			// Both demo flows are scheduled: their sources, targets and the chat they notify.
-			{"ScheduleRole", map[string][]string{"ScheduleLogs": logs, "WorkQueue": send, "ScheduleDeadLetters": {"sqs:SendMessage"},
-				"Table": readWrite, "Key": kmsAll, "Key via secretsmanager": viaSecretsManager,
-				"SecretsFREEEHR": secret, "SecretsFREEEACCOUNTING": secret, "SecretsXERO": secret, "SecretsSLACK": secret}},
-			{"WorkerRole", map[string][]string{"WorkerLogs": logs, "WorkQueue": union(consume, send), "WorkDeadLetters": send,
-				"Table": readWrite, "Key": kmsAll, "Key via secretsmanager": viaSecretsManager,
-				"SecretsFREEEHR": secret, "SecretsFREEEACCOUNTING": secret, "SecretsXERO": secret, "SecretsSLACK": secret}},
-			{"ReplayRole", map[string][]string{"ReplayLogs": logs, "WorkDeadLetters": consume, "WorkQueue": send, "Key": kmsEncrypt}},
-			{"SchedulesRole", map[string][]string{"ScheduleFunction": {"lambda:InvokeFunction"},
-				"ScheduleFunction:*": {"lambda:InvokeFunction"}, "ScheduleDeadLetters": send, "Key": kmsEncrypt}},
+	t.Run("the demo's webhook comes from freee 会計, and the worker reads every shared flow's secrets", func(t *testing.T) {
+		if !slices.Contains(p.WebhookSecrets, "FREEE_ACCOUNTING") || slices.Contains(p.WebhookSecrets, "FREEE_HR") {
+			t.Errorf("webhook secrets %q; want FREEE_ACCOUNTING and not FREEE_HR, which sends no webhook", p.WebhookSecrets)
 		}
-		for _, tt := range tests {
-			t.Run(tt.role, func(t *testing.T) {
-				got := s.grants(t, tt.role)
-				if !maps.EqualFunc(got, tt.want, slices.Equal) {
-					for _, r := range union(sortedKeys(got), sortedKeys(tt.want)) {
-						if !slices.Equal(got[r], tt.want[r]) {
-							t.Errorf("%s on %s: %q, want %q", tt.role, r, got[r], tt.want[r])
+		for _, name := range []string{"FREEE_HR", "FREEE_ACCOUNTING", "XERO", "SLACK"} {
+			if !slices.Contains(p.WorkerSecrets, name) {
+				t.Errorf("worker secrets %q; want %s", p.WorkerSecrets, name)
+			}
+		}
+	})
+
+	t.Run("each function's role may do only what the function needs", func(t *testing.T) {
+		for role, want := range wantGrants(p) {
+			t.Run(role, func(t *testing.T) {
+				got := s.grants(t, role)
+				if !maps.EqualFunc(got, want, slices.Equal) {
+					for _, r := range union(sortedKeys(got), sortedKeys(want)) {
+						if !slices.Equal(got[r], want[r]) {
+							t.Errorf("%s on %s: %q, want %q", role, r, got[r], want[r])
 						}
 					}
 				}
 			})
 		}
 	})
+}
+
+// The actions the stack grants, as the grants helper reads them.
+var (
+	logsWrite  = []string{"logs:CreateLogStream", "logs:PutLogEvents"}
+	sqsSend    = []string{"sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"}
+	sqsConsume = []string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"}
+	kmsEncrypt = []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"}
+	kmsAll     = []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"}
+	tableRW    = []string{"dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
+		"dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:GetRecords",
+		"dynamodb:GetShardIterator", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"}
+	secretRead = []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"}
+)
+
+// wantGrants is what each role of the stack for p may do, by the rules README states: the
+// webhook function sends to the queues of the flows webhooks start and reads the secrets
+// of the connections that send them; the schedule function uses the table and sends to the
+// queues of scheduled flows; the worker and each function of its own use the table, take
+// from and send to their own queue, send to their own dead letters, and read their flows'
+// secrets; the replay function moves every dead letter back to its own queue.
+func wantGrants(p *plan.Plan) map[string]map[string][]string {
+	withSecrets := func(g map[string][]string, names []string) map[string][]string {
+		for _, n := range names {
+			g[secretID(n)] = secretRead
+		}
+		if len(names) > 0 {
+			g["Key via secretsmanager"] = []string{"kms:Decrypt"}
+		}
+		return g
+	}
+	out := map[string]map[string][]string{
+		"WebhookRole": withSecrets(map[string][]string{"WebhookLogs": logsWrite, "WorkQueue": sqsSend, "Key": kmsEncrypt}, p.WebhookSecrets),
+		"ScheduleRole": withSecrets(map[string][]string{"ScheduleLogs": logsWrite, "WorkQueue": sqsSend, "ScheduleDeadLetters": {"sqs:SendMessage"},
+			"Table": tableRW, "Key": kmsAll}, p.ScheduleSecrets),
+		"WorkerRole": withSecrets(map[string][]string{"WorkerLogs": logsWrite, "WorkQueue": union(sqsConsume, sqsSend), "WorkDeadLetters": sqsSend,
+			"Table": tableRW, "Key": kmsAll}, p.WorkerSecrets),
+		"ReplayRole": {"ReplayLogs": logsWrite, "WorkDeadLetters": sqsConsume, "WorkQueue": sqsSend, "Key": kmsEncrypt},
+		"SchedulesRole": {"ScheduleFunction": {"lambda:InvokeFunction"},
+			"ScheduleFunction:*": {"lambda:InvokeFunction"}, "ScheduleDeadLetters": sqsSend, "Key": kmsEncrypt},
+	}
+	for _, fn := range p.Functions {
+		n := constructName(fn.Name)
+		out[n+"Role"] = withSecrets(map[string][]string{n + "Logs": logsWrite, n + "WorkQueue": union(sqsConsume, sqsSend),
+			n + "WorkDeadLetters": sqsSend, "Table": tableRW, "Key": kmsAll}, fn.Secrets)
+		if fn.Webhook {
+			out["WebhookRole"][n+"WorkQueue"] = sqsSend
+		}
+		if fn.Scheduled {
+			out["ScheduleRole"][n+"WorkQueue"] = sqsSend
+		}
+		out["ReplayRole"][n+"WorkDeadLetters"] = sqsConsume
+		out["ReplayRole"][n+"WorkQueue"] = sqsSend
+	}
+	return out
 }
 
 func union(a, b []string) []string {
@@ -282,7 +373,7 @@ func union(a, b []string) []string {
 // second cron, a flow triggered by the second connection's webhooks): the webhook function
 // may now read the secret it verifies signatures with, and cdk-nag still finds nothing.
 func TestWebhookFlows(t *testing.T) {
-	text := withConnection(demoHub(t), storesConnection) + storesFlow + webhookFlow
+	text := withFlows(withConnection(demoHub(t), storesConnection), storesFlow+webhookFlow)
 	s := synth(t, parseHub(t, "hub.yaml", text), fakeAssets(t))
 
 	t.Run("the webhook function reads the secret of the connection that sends webhooks, and no other", func(t *testing.T) {
@@ -314,7 +405,7 @@ func TestWebhookFlows(t *testing.T) {
 func TestAddingAConnector(t *testing.T) {
 	assets := fakeAssets(t)
 	before := synth(t, parseHub(t, "hub.yaml", demoHub(t)), assets)
-	after := synth(t, parseHub(t, "hub.yaml", withConnection(demoHub(t), storesConnection)+storesFlow), assets)
+	after := synth(t, parseHub(t, "hub.yaml", withFlows(withConnection(demoHub(t), storesConnection), storesFlow)), assets)
 
 	var added, removed, changed []string
 	for id, r := range after.resources {
@@ -420,6 +511,12 @@ const (
 func withConnection(text, conn string) string {
 	i := indexLine(text, "flows:")
 	return text[:i] + conn[1:] + "\n" + text[i:]
+}
+
+// withFlows adds flows first under hub.yaml's flows, wherever other sections follow.
+func withFlows(text, flows string) string {
+	i := indexLine(text, "flows:") + len("flows:\n")
+	return text[:i] + flows[1:] + text[i:]
 }
 
 func indexLine(text, line string) int {

@@ -4,12 +4,14 @@ import (
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/hub"
 
-	_ "github.com/urakata/urakata/connectors/all"   // every connector hub.yaml may name
-	_ "github.com/urakata/urakata/shared/flows/all" // every flow type hub.yaml may name
+	_ "github.com/urakata/urakata/connectors/all"        // every connector hub.yaml may name
+	_ "github.com/urakata/urakata/shared/flows/all"      // every flow type the shared functions run
+	_ "github.com/urakata/urakata/shared/flows/helpdesk" // the chat bot, which runs in the helpdesk function
 )
 
 // Vocabulary is what hub.yaml may name: every connector and flow type built into urakata,
-// the same as the functions know, so the stack accepts exactly the hub.yaml they run.
+// those of the functions of their own included, so the stack accepts exactly the hub.yaml
+// the functions run, and wiring.Needs knows where each flow runs.
 func Vocabulary() config.Vocabulary {
 	v := config.Vocabulary{Vendors: map[string][]config.Field{}, FlowTypes: map[string]config.FlowTypeSpec{}}
 	for _, c := range hub.Connectors.All() {

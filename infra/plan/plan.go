@@ -1,11 +1,14 @@
 // Package plan reads what a hub.yaml asks of AWS: the secrets to create, one schedule per
-// scheduled flow, which function may read which secret, and the worker's limits. It is
+// scheduled flow, which function may read which secret, the worker's limits, and the
+// functions of their own that some flow types run in (the chat bot's helpdesk). It is
 // plain Go, so these rules are tested without synthesizing a stack.
 package plan
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/urakata/urakata/infra/awscron"
@@ -36,6 +39,52 @@ type Plan struct {
 	QueueVisibility time.Duration
 	// MaxReceives is the redrive policy's maxReceiveCount: runtime.max_receives.
 	MaxReceives int
+	// Functions are the functions of their own that hub.yaml's flows run in
+	// (hub.FlowType.Function), by name; none for a hub.yaml without such flows.
+	Functions []Function
+}
+
+// Function is a function of its own: a Lambda function with its own work queue and dead
+// letters that runs the flows of the types that name it, and nothing else. It works like
+// the worker, with the worker's timeout and the work queue's visibility.
+type Function struct {
+	// Name is the function's name (hub.FlowType.Function): its folder of the asset
+	// directory and the root of its construct ids and environment variables.
+	Name string
+	// Description says what it does, for the Lambda console.
+	Description string
+	// MemoryMiB is its memory; Lambda gives CPU in proportion.
+	MemoryMiB int
+	// Flows are the flows it runs, in hub.yaml order: their jobs and deliveries go to its
+	// queue.
+	Flows []string
+	// Secrets are the secrets it may read, sorted: those of its flows' connections and of
+	// the alert connections (wiring.Needs).
+	Secrets []string
+	// Webhook and Scheduled report whether any of its flows starts by webhook or on a
+	// schedule: only then may the webhook or the schedule function send to its queue.
+	Webhook, Scheduled bool
+	// Concurrency is its SQS event source's maximum concurrency (see Concurrency).
+	Concurrency int
+}
+
+// functionSpec is what a function of its own needs that hub.yaml cannot say.
+type functionSpec struct {
+	description string
+	memoryMiB   int
+}
+
+// functionSpecs are the functions of their own infra knows how to declare. A flow type that
+// names another cannot be deployed until someone says here what its function needs.
+var functionSpecs = map[string]functionSpec{
+	// The chat bot. Its FAQ tokenizer loads kagome's IPA dictionary when the first question
+	// of a fresh container comes: about 90 MB of heap and 0.7 s on a whole CPU core. Lambda
+	// gives CPU in proportion to memory (one vCPU at 1,769 MB), so at 1,024 MB that cold
+	// start costs the first answer a little over a second (over two at 512 MB, which would
+	// hold the heap but starve the load), and every later answer in the container none.
+	// Answers are short (one FAQ match, a chat post or two), so the larger size costs
+	// little: about $0.000014 for a one-second invocation (arm64).
+	"helpdesk": {description: "urakata: answers employees' questions in chat (the back-office bot)", memoryMiB: 1024},
 }
 
 // Schedule is one scheduled flow.
@@ -101,13 +150,7 @@ func For(cfg *config.File) (*Plan, error) {
 	p.WorkerTimeout = min(max(cfg.Runtime.Lease, minWorkerTimeout), maxWorkerTimeout)
 	p.QueueVisibility = min(max(6*p.WorkerTimeout, cfg.Runtime.Lease), maxVisibility)
 
-	var vendors []string
 	for _, f := range cfg.Flows {
-		for _, conn := range []string{f.Source, f.Target} {
-			if c, ok := cfg.Connection(conn); ok {
-				vendors = append(vendors, c.Vendor)
-			}
-		}
 		if s := f.Trigger.Schedule; s != nil {
 			exprs, err := awscron.Expressions(s.Cron)
 			if err != nil {
@@ -117,25 +160,59 @@ func For(cfg *config.File) (*Plan, error) {
 		}
 	}
 	// Each function reads the secrets of the connections its role builds: the same rule the
-	// functions use to decide what to build (wiring.Needs), so a grant is never missing.
-	secretsOf := func(role wiring.Role) []string {
+	// functions use to decide what to build (wiring.Needs), so a grant is never missing. A
+	// worker's concurrency is capped by the vendors of those same connections.
+	secretsOf := func(role wiring.Role) (secrets, vendors []string) {
 		conns, _ := wiring.Needs(cfg, role)
-		var out []string
 		for _, name := range conns {
 			if c, ok := cfg.Connection(name); ok {
-				out = append(out, c.Secret)
+				secrets, vendors = append(secrets, c.Secret), append(vendors, c.Vendor)
 			}
 		}
-		return names(out)
+		return names(secrets), vendors
 	}
-	webhook, schedule, worker := secretsOf(wiring.RoleWebhook), secretsOf(wiring.RoleSchedule), secretsOf(wiring.RoleWorker)
+	p.WebhookSecrets, _ = secretsOf(wiring.RoleWebhook)
+	p.ScheduleSecrets, _ = secretsOf(wiring.RoleSchedule)
+	var workerVendors []string
+	p.WorkerSecrets, workerVendors = secretsOf(wiring.RoleWorker)
+	p.WorkerConcurrency = Concurrency(workerVendors)
 	for _, c := range cfg.Connections {
 		p.Secrets = append(p.Secrets, c.Secret)
 	}
 	p.Secrets = names(p.Secrets)
-	p.WebhookSecrets, p.ScheduleSecrets, p.WorkerSecrets = names(webhook), names(schedule), names(worker)
-	p.WorkerConcurrency = Concurrency(vendors)
+
+	for _, name := range wiring.Functions(cfg) {
+		spec, ok := functionSpecs[name]
+		if !ok {
+			return nil, fmt.Errorf("plan: flow types of this hub.yaml run in a function %q, which infra cannot declare; it declares %v", name, slices.Sorted(maps.Keys(functionSpecs)))
+		}
+		role := wiring.FunctionRole(name)
+		fn := Function{Name: name, Description: spec.description, MemoryMiB: spec.memoryMiB}
+		var vendors []string
+		fn.Secrets, vendors = secretsOf(role)
+		fn.Concurrency = Concurrency(vendors)
+		_, fn.Flows = wiring.Needs(cfg, role)
+		for _, flow := range fn.Flows {
+			f, _ := cfg.Flow(flow)
+			fn.Webhook = fn.Webhook || f.Trigger.Webhook != nil
+			fn.Scheduled = fn.Scheduled || f.Trigger.Schedule != nil
+		}
+		p.Functions = append(p.Functions, fn)
+	}
 	return p, nil
+}
+
+// Routes is the functions' URAKATA_ROUTES: each flow a function of its own runs, as
+// "flow=function", comma-separated, function by function and each one's flows in hub.yaml
+// order; "" when there is none.
+func (p *Plan) Routes() string {
+	var out []string
+	for _, fn := range p.Functions {
+		for _, flow := range fn.Flows {
+			out = append(out, flow+"="+fn.Name)
+		}
+	}
+	return strings.Join(out, ",")
 }
 
 // names sorts, removes duplicates and drops the empty name of a connection without a

@@ -1,11 +1,14 @@
 package plan
 
 import (
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/urakata/urakata/shared/config"
+	hubcore "github.com/urakata/urakata/shared/hub"
 )
 
 func tokyo(t *testing.T) *time.Location {
@@ -15,6 +18,19 @@ func tokyo(t *testing.T) *time.Location {
 		t.Fatal(err)
 	}
 	return z
+}
+
+// The flow types of these tests: one the shared functions run, and one that runs in the
+// helpdesk function, as the chat bot's does.
+const (
+	sharedType = "plan-shared"
+	botType    = "plan-bot"
+)
+
+func init() {
+	newFlow := func(hubcore.FlowEnv) (hubcore.Flow, error) { return nil, errors.New("not built in these tests") }
+	hubcore.RegisterFlowType(hubcore.FlowType{Name: sharedType, New: newFlow})
+	hubcore.RegisterFlowType(hubcore.FlowType{Name: botType, New: newFlow, Function: "helpdesk"})
 }
 
 // hub is a hub.yaml with a scheduled freee flow, a webhook-triggered flow whose source
@@ -33,11 +49,11 @@ func hub(t *testing.T) *config.File {
 			{Name: "open-data", Vendor: "holidays"},
 		},
 		Flows: []config.Flow{
-			{Name: "timeclock-to-payroll", Source: "freee-hr", Target: "freee-hr",
+			{Name: "timeclock-to-payroll", Type: sharedType, Source: "freee-hr", Target: "freee-hr",
 				Trigger: config.Trigger{Schedule: &config.Schedule{Cron: "0 6 1 * *", Zone: z}}},
-			{Name: "issues-to-chat", Source: "github", Target: "chat",
+			{Name: "issues-to-chat", Type: sharedType, Source: "github", Target: "chat",
 				Trigger: config.Trigger{Webhook: &config.Webhook{Connection: "github", Path: "/hooks/github"}}},
-			{Name: "holidays-to-chat", Source: "open-data", Target: "chat",
+			{Name: "holidays-to-chat", Type: sharedType, Source: "open-data", Target: "chat",
 				Trigger: config.Trigger{Schedule: &config.Schedule{Cron: "0 9 1 * mon", Zone: time.UTC}}},
 		},
 	}
@@ -84,6 +100,80 @@ func TestFor(t *testing.T) {
 	t.Run("the redrive limit is runtime.max_receives", func(t *testing.T) {
 		if p.MaxReceives != 5 {
 			t.Errorf("MaxReceives = %d, want 5", p.MaxReceives)
+		}
+	})
+	t.Run("a hub.yaml without a chat bot has no function of its own", func(t *testing.T) {
+		if len(p.Functions) != 0 || p.Routes() != "" {
+			t.Errorf("Functions = %+v, routes %q; want none", p.Functions, p.Routes())
+		}
+	})
+}
+
+// withBots is hub with two chat bots of the helpdesk function: one answering a chat of its
+// own (its secret is the bot's alone), one on a schedule on the shared chat.
+func withBots(t *testing.T) *config.File {
+	t.Helper()
+	cfg := hub(t)
+	cfg.Connections = append(cfg.Connections, config.Connection{Name: "bot-chat", Vendor: "chatwork", Secret: "CHATWORK"})
+	cfg.Flows = append(cfg.Flows,
+		config.Flow{Name: "bot", Type: botType, Source: "bot-chat", Target: "bot-chat",
+			Trigger: config.Trigger{Webhook: &config.Webhook{Connection: "bot-chat"}}},
+		config.Flow{Name: "bot-refresh", Type: botType, Source: "chat", Target: "chat",
+			Trigger: config.Trigger{Schedule: &config.Schedule{Cron: "0 5 * * *", Zone: tokyo(t)}}},
+	)
+	return cfg
+}
+
+func TestForAFunctionOfItsOwn(t *testing.T) {
+	t.Parallel()
+	p, err := For(withBots(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Functions) != 1 {
+		t.Fatalf("Functions = %+v, want the helpdesk alone", p.Functions)
+	}
+	fn := p.Functions[0]
+	t.Run("the helpdesk runs both bots and reads their secrets only", func(t *testing.T) {
+		if fn.Name != "helpdesk" || !slices.Equal(fn.Flows, []string{"bot", "bot-refresh"}) || !slices.Equal(fn.Secrets, []string{"CHATWORK", "SLACK"}) {
+			t.Errorf("function %+v; want helpdesk with bot and bot-refresh, reading CHATWORK and SLACK", fn)
+		}
+	})
+	t.Run("the webhook and the schedule function may each hand it work", func(t *testing.T) {
+		if !fn.Webhook || !fn.Scheduled {
+			t.Errorf("webhook %v, scheduled %v; want both", fn.Webhook, fn.Scheduled)
+		}
+	})
+	t.Run("it has room for the dictionary and the vendors' cap", func(t *testing.T) {
+		if fn.MemoryMiB < 512 || fn.Concurrency != defaultVendorConcurrency || fn.Description == "" {
+			t.Errorf("function %+v; want at least 512 MiB, the chat vendors' cap and a description", fn)
+		}
+	})
+	t.Run("the shared functions do not read the bot's own secret", func(t *testing.T) {
+		if slices.Contains(p.WorkerSecrets, "CHATWORK") || slices.Contains(p.ScheduleSecrets, "CHATWORK") {
+			t.Errorf("worker %q, schedule %q; want neither to read CHATWORK", p.WorkerSecrets, p.ScheduleSecrets)
+		}
+		if !slices.Contains(p.WebhookSecrets, "CHATWORK") {
+			t.Errorf("webhook %q; want CHATWORK, to verify the bot's events", p.WebhookSecrets)
+		}
+	})
+	t.Run("the bot's schedule is declared like any other, for the schedule function", func(t *testing.T) {
+		if !slices.ContainsFunc(p.Schedules, func(s Schedule) bool { return s.Flow == "bot-refresh" }) {
+			t.Errorf("Schedules = %+v, want bot-refresh's", p.Schedules)
+		}
+	})
+	t.Run("the routes name each bot's flow", func(t *testing.T) {
+		if got := p.Routes(); got != "bot=helpdesk,bot-refresh=helpdesk" {
+			t.Errorf("Routes() = %q", got)
+		}
+	})
+	t.Run("a function infra does not know is refused by name", func(t *testing.T) {
+		hubcore.RegisterFlowType(hubcore.FlowType{Name: "plan-unknown-function", New: func(hubcore.FlowEnv) (hubcore.Flow, error) { return nil, nil }, Function: "mystery"})
+		cfg := withBots(t)
+		cfg.Flows = append(cfg.Flows, config.Flow{Name: "odd", Type: "plan-unknown-function", Source: "chat", Target: "chat"})
+		_, err := For(cfg)
+		if err == nil || !strings.Contains(err.Error(), `function "mystery", which infra cannot declare; it declares [helpdesk]`) {
+			t.Errorf("err = %v", err)
 		}
 	})
 }

@@ -5,6 +5,18 @@
 // in a later run it comments on the open issue with the new count. When the flow next runs
 // with nothing failed, its open alerts are closed and chat hears of the recovery.
 //
+// Closing needs to know that a flow ran clean, which only the embedded runtime sees: its run
+// ends, every delivery settled, and Resolve closes the flow's alerts. In AWS a run is a plan
+// in one function and its deliveries in many worker invocations, and nothing sees it end, so
+// each piece closes what it proves (Evidence, ResolveBy): a scheduled run that planned every
+// record closes the flow-failed alerts and the reconnect alerts of its source; a delivery
+// that reached its target closes that connection's dead-letter and reconnect alerts and the
+// flow-failed ones. Both count only for alerts last seen before the work began (a run's
+// start, a delivery's planning, a replayed dead letter's return), so the other deliveries
+// of the run that failed close nothing: a later run, or the replay, must succeed, as on the
+// embedded runtime. The worker functions note their deliveries' evidence without I/O and
+// read a flow's open alerts at most once a minute per container (Recovery).
+//
 // An alert carries the kind, the flow, the connection and a cause class: the error's message
 // with ids, numbers, quoted values, addresses and anything token-like taken out (Class), so
 // it holds no personal data and no secret, and the same failure of another record has the

@@ -74,6 +74,9 @@ type Alerter struct {
 
 	mu      sync.Mutex
 	pending map[string]*pendingAlert
+	// marked is when Flush last wrote each flow's open alerts, so that a Recovery sharing
+	// this Alerter knows its last read of them is out of date.
+	marked map[string]time.Time
 }
 
 type pendingAlert struct {
@@ -97,7 +100,7 @@ func New(o Options) *Alerter {
 	if o.Timeout <= 0 {
 		o.Timeout = time.Minute
 	}
-	return &Alerter{o: o, log: o.Logger.With("component", "alerts"), pending: map[string]*pendingAlert{}}
+	return &Alerter{o: o, log: o.Logger.With("component", "alerts"), pending: map[string]*pendingAlert{}, marked: map[string]time.Time{}}
 }
 
 // Record notes an alert for the next Flush. The same fingerprint again is counted, not
@@ -171,6 +174,9 @@ func (a *Alerter) Flush(ctx context.Context) []Report {
 	for _, flow := range flows {
 		list := byFlow[flow]
 		fresh, err := a.markOpen(ctx, flow, list)
+		a.mu.Lock()
+		a.marked[flow] = a.o.Now()
+		a.mu.Unlock()
 		if err != nil {
 			// Without the store, chat may hear of a failure twice rather than not at all.
 			a.log.Warn("alert state not kept; treating the alerts as new", "flow", flow, "err", err)
@@ -236,6 +242,18 @@ func (a *Alerter) post(ctx context.Context, text string) error {
 // with a comment, and one recovery line goes to chat. An issue that cannot be closed stays
 // open in the store, to be closed after the next good run.
 func (a *Alerter) Resolve(ctx context.Context, flow, runID string) []Report {
+	return a.resolve(ctx, flow, closeComment(flow, runID), ranClean, runID, func(openAlert) bool { return true })
+}
+
+// ResolveBy closes the open alerts of ev.Flow that ev shows to be over (see Evidence), as
+// Resolve closes them all: for a runtime that never sees a run end with nothing failed,
+// only pieces of one (the Lambda functions).
+func (a *Alerter) ResolveBy(ctx context.Context, ev Evidence) []Report {
+	return a.resolve(ctx, ev.Flow, ev.comment(), ev.summary(), ev.RunID, ev.covers)
+}
+
+// resolve closes flow's open alerts that closes says to, as Resolve documents.
+func (a *Alerter) resolve(ctx context.Context, flow, comment string, how howText, runID string, closes func(openAlert) bool) []Report {
 	if a == nil || a.o.State == nil {
 		return nil
 	}
@@ -247,16 +265,16 @@ func (a *Alerter) Resolve(ctx context.Context, flow, runID string) []Report {
 		log.Warn("open alerts not read; none closed", "err", err)
 		return nil
 	}
-	if len(st.Open) == 0 {
-		return nil
-	}
 	var out []Report
 	closed := map[string]bool{}
 	var closedAlerts []Alert
 	for _, o := range st.Open {
+		if !closes(o) {
+			continue
+		}
 		r := Report{Fingerprint: o.Fingerprint, Kind: o.Kind, Flow: flow, Connection: o.Connection, Cause: o.Cause, State: Closed}
 		if a.o.Issues != nil {
-			if err := a.o.Issues.CloseIssue(ctx, o.Fingerprint, closeComment(flow, runID)); err != nil {
+			if err := a.o.Issues.CloseIssue(ctx, o.Fingerprint, comment); err != nil {
 				log.Warn("alert issue not closed; it stays open until the next good run", "fingerprint", o.Fingerprint, "err", err)
 				r.State, r.Error = Repeated, "issue: "+err.Error()
 				out = append(out, r)
@@ -271,11 +289,12 @@ func (a *Alerter) Resolve(ctx context.Context, flow, runID string) []Report {
 		return out
 	}
 	if err := a.update(ctx, flow, func(st *flowState) {
-		st.Open = slices.DeleteFunc(st.Open, func(o openAlert) bool { return closed[o.Fingerprint] })
+		// One seen again since it was read (by another process) stays open.
+		st.Open = slices.DeleteFunc(st.Open, func(o openAlert) bool { return closed[o.Fingerprint] && closes(o) })
 	}); err != nil {
 		log.Warn("closed alerts not forgotten; the next good run closes them again", "err", err)
 	}
-	if err := a.post(ctx, recoveryText(flow, closedAlerts)); err != nil {
+	if err := a.post(ctx, recoveryText(flow, how, closedAlerts)); err != nil {
 		log.Warn("recovery not posted to chat", "err", err)
 		for i := range out {
 			if out[i].State == Closed {
@@ -285,6 +304,13 @@ func (a *Alerter) Resolve(ctx context.Context, flow, runID string) []Report {
 	}
 	log.Info("alerts closed", "closed", len(closed))
 	return out
+}
+
+// markedAt is when Flush last wrote flow's open alerts (zero: never, in this process).
+func (a *Alerter) markedAt(flow string) time.Time {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.marked[flow]
 }
 
 // Open returns flow's open alerts as the store holds them.

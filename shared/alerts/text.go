@@ -103,8 +103,9 @@ func closeComment(flow, runID string) string {
 		name(flow), runID, name(flow), runID)
 }
 
-// recoveryText is the chat line that says a flow recovered and which alerts closed.
-func recoveryText(flow string, closed []Alert) string {
+// recoveryText is the chat line that says a flow recovered, how it showed it (how, in
+// English, and its Japanese), and which alerts closed.
+func recoveryText(flow string, how howText, closed []Alert) string {
 	var ja, en []string
 	for _, a := range closed {
 		switch a.Kind {
@@ -119,9 +120,16 @@ func recoveryText(flow string, closed []Alert) string {
 			en = append(en, "flow failed")
 		}
 	}
-	return fmt.Sprintf("✅ urakata: 復旧しました — フロー %s が何も失敗せずに実行され、アラート %d 件を閉じました（%s）。\n—\nRecovered: flow %s ran with nothing failed; %d alert(s) closed (%s).",
-		name(flow), len(closed), strings.Join(ja, "、"), name(flow), len(closed), strings.Join(en, ", "))
+	return fmt.Sprintf("✅ urakata: 復旧しました — フロー %s %s、アラート %d 件を閉じました（%s）。\n—\nRecovered: flow %s %s; %d alert(s) closed (%s).",
+		name(flow), how.ja, len(closed), strings.Join(ja, "、"), name(flow), how.en, len(closed), strings.Join(en, ", "))
 }
+
+// howText says, in both languages, what showed that a flow works again: ja runs on into
+// the rest of a sentence, jaEnd ends one.
+type howText struct{ ja, jaEnd, en string }
+
+// ranClean is the embedded runtime's evidence: a whole run with nothing failed.
+var ranClean = howText{ja: "が何も失敗せずに実行され", jaEnd: "が何も失敗せずに実行されました", en: "ran with nothing failed"}
 
 func icon(k Kind) string {
 	if k == Reconnect {

@@ -2,6 +2,7 @@ package wiring
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/hub"
@@ -17,13 +18,75 @@ const (
 	// RoleAll builds every connection and flow (the embedded runtime).
 	RoleAll Role = ""
 	// RoleWebhook verifies webhooks: the connections that trigger flows by webhook, no flow.
+	// It verifies them for every flow, those of the functions of their own included.
 	RoleWebhook Role = "webhook"
-	// RoleSchedule plans scheduled flows: their sources and targets.
+	// RoleSchedule plans scheduled flows that the shared functions run: their sources and
+	// targets.
 	RoleSchedule Role = "schedule"
-	// RoleWorker delivers for every flow and plans webhook-triggered ones: every flow's
-	// source and target.
+	// RoleWorker delivers for every flow the shared functions run and plans the
+	// webhook-triggered ones: their sources and targets.
 	RoleWorker Role = "worker"
 )
+
+// functionRolePrefix starts the role of a function of its own (FunctionRole).
+const functionRolePrefix = "function:"
+
+// FunctionRole is the role of an AWS function of its own, named by hub.FlowType.Function:
+// it plans and delivers exactly the flows whose type names that function, with their
+// connections and the alert connections. The shared schedule and worker roles build none
+// of those flows, so the shared binaries need not link their types.
+func FunctionRole(function string) Role { return Role(functionRolePrefix + function) }
+
+// Function names the function of its own that r is the role of (FunctionRole); "" for the
+// shared roles.
+func (r Role) Function() string {
+	name, ok := strings.CutPrefix(string(r), functionRolePrefix)
+	if !ok {
+		return ""
+	}
+	return name
+}
+
+// FlowFunction tells where flows of a type run in AWS: function is the type's
+// hub.FlowType.Function ("" for the shared functions), and linked reports whether this
+// binary has the type at all. A binary that does not link a type cannot know its function,
+// so the shared schedule and worker roles build only the flows of types they link and that
+// name no function; infra links every type, so it grants by the exact rule.
+func FlowFunction(flowType string) (function string, linked bool) {
+	ft, ok := hub.LookupFlowType(flowType)
+	return ft.Function, ok
+}
+
+// Functions returns the functions of their own that cfg's flows run in (the Function of
+// their types), sorted, each once: infra declares one function and one queue for each. Only
+// the types this binary links are known; infra links them all.
+func Functions(cfg *config.File) []string {
+	var out []string
+	for _, f := range cfg.Flows {
+		if fn, _ := FlowFunction(f.Type); fn != "" {
+			out = append(out, fn)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// builds reports whether role builds flow f (as a flow of its own, not as one another
+// flow's mapping names).
+func builds(role Role, f config.Flow) bool {
+	fn, linked := FlowFunction(f.Type)
+	switch role {
+	case RoleAll:
+		return true
+	case RoleWebhook:
+		return false
+	case RoleSchedule:
+		return f.Trigger.Schedule != nil && linked && fn == ""
+	case RoleWorker:
+		return linked && fn == ""
+	}
+	return linked && fn != "" && fn == role.Function()
+}
 
 // Needs returns the connections and flows a role builds, each in hub.yaml order. Infra
 // grants each function the secrets of exactly these connections, so the two never disagree.
@@ -31,16 +94,14 @@ func Needs(cfg *config.File, role Role) (connections, flows []string) {
 	want := map[string]bool{}
 	var fl []string
 	for _, f := range cfg.Flows {
-		switch role {
-		case RoleWebhook:
+		if role == RoleWebhook {
 			if w := f.Trigger.Webhook; w != nil {
 				want[w.Connection] = true
 			}
 			continue
-		case RoleSchedule:
-			if f.Trigger.Schedule == nil {
-				continue
-			}
+		}
+		if !builds(role, f) {
+			continue
 		}
 		fl = append(fl, f.Name)
 		for _, name := range flowConnections(cfg, f, map[string]bool{}) {
@@ -56,12 +117,6 @@ func Needs(cfg *config.File, role Role) (connections, flows []string) {
 	for _, c := range cfg.Connections {
 		if role == RoleAll || want[c.Name] {
 			connections = append(connections, c.Name)
-		}
-	}
-	if role == RoleAll {
-		fl = fl[:0]
-		for _, f := range cfg.Flows {
-			fl = append(fl, f.Name)
 		}
 	}
 	return connections, slices.Clip(fl)
@@ -112,5 +167,5 @@ func flowConnections(cfg *config.File, f config.Flow, seen map[string]bool) []st
 // connections hub.yaml's alerts section names: the roles that plan runs and deliver (the
 // webhook role only enqueues, and its failures are the vendor's retries).
 func RaisesAlerts(role Role) bool {
-	return role == RoleAll || role == RoleWorker || role == RoleSchedule
+	return role == RoleAll || role == RoleWorker || role == RoleSchedule || role.Function() != ""
 }

@@ -3,7 +3,9 @@ package lambdahub
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -13,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/queue"
 	"github.com/urakata/urakata/shared/queue/sqsqueue"
 	"github.com/urakata/urakata/shared/secrets/awssecrets"
@@ -24,8 +25,10 @@ import (
 // Open builds the hub of a function with role from the environment (getenv is os.Getenv in
 // main): hub.yaml, the SDK's default configuration (with opts added; tests point it at an
 // emulator), and the SQS, DynamoDB and Secrets Manager adapters. Only the connections the
-// role serves are built, so a function reads only its own secrets. main calls it once, at
-// cold start.
+// role serves are built, so a function reads only its own secrets. A function of its own
+// (wiring.FunctionRole) takes its work from its own queue; every function sends each job
+// and delivery to the queue of the function that runs its flow (Router). main calls it
+// once, at cold start.
 func Open(ctx context.Context, role wiring.Role, getenv func(string) string, opts ...func(*aws.Config)) (*Hub, error) {
 	env, err := ReadEnv(getenv)
 	if err == nil && env.Table == "" {
@@ -35,7 +38,14 @@ func Open(ctx context.Context, role wiring.Role, getenv func(string) string, opt
 		return nil, err
 	}
 	log := NewLogger(os.Stderr, env.LogLevel)
-	cfg, err := config.Load(env.ConfigPath, wiring.Vocabulary())
+	// hub.yaml's relative paths (a chat bot's kb: folder) are relative to where urakata
+	// runs: in Lambda, the folder Lambda unpacked the asset in, where make lambdas put them.
+	if root := getenv("LAMBDA_TASK_ROOT"); root != "" {
+		if err := os.Chdir(root); err != nil {
+			return nil, fmt.Errorf("lambda environment: LAMBDA_TASK_ROOT: %w", err)
+		}
+	}
+	cfg, err := LoadConfig(env.ConfigPath, wiring.Vocabulary(), env.Routes)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +53,7 @@ func Open(ctx context.Context, role wiring.Role, getenv func(string) string, opt
 	if err != nil {
 		return nil, err
 	}
-	q, err := newQueue(awsCfg, env)
+	q, err := routedQueue(sqs.NewFromConfig(awsCfg), env, role)
 	if err != nil {
 		return nil, err
 	}
@@ -57,15 +67,51 @@ func Open(ctx context.Context, role wiring.Role, getenv func(string) string, opt
 	if err != nil {
 		return nil, fmt.Errorf("secrets: %w", err)
 	}
+	home := q.Queue.(*sqsqueue.Queue)
 	return Assemble(ctx, cfg, Ports{
 		Queue: q, Store: st, Secrets: sec, MaxReceives: env.MaxReceives, Logger: log,
-		Owner: owner(getenv), Role: role,
-		Adopt: func(rec events.SQSMessage) queue.Message { return q.Adopt(Received(rec)) },
+		Owner: owner(getenv), Role: role, Routes: env.Routes,
+		Adopt: func(rec events.SQSMessage) queue.Message { return home.Adopt(Received(rec)) },
 	})
 }
 
+// routedQueue is the queue a function with role works on: its own (the work queue, or the
+// queue of its function of its own), sending each flow's messages where env.Routes says.
+func routedQueue(client *sqs.Client, env Env, role wiring.Role) (*Router, error) {
+	shared := QueueURLs{Queue: env.QueueURL, DeadLetters: env.DeadLetterURL}
+	home := shared
+	if fn := role.Function(); fn != "" {
+		var ok bool
+		if home, ok = env.Functions[fn]; !ok {
+			return nil, fmt.Errorf("lambda environment: %s routes no flow to the %s function; infra sets it for every function of its own that hub.yaml's flows need", EnvRoutes, fn)
+		}
+	}
+	open := func(u QueueURLs) (*sqsqueue.Queue, error) { return newQueue(client, env, u) }
+	q, err := open(home)
+	if err != nil {
+		return nil, err
+	}
+	r := &Router{Queue: q, Routes: map[string]queue.Queue{}}
+	if home != shared {
+		if r.Shared, err = open(shared); err != nil {
+			return nil, err
+		}
+	}
+	byFunction := map[string]queue.Queue{role.Function(): q}
+	for flow, fn := range env.Routes {
+		if byFunction[fn] == nil {
+			if byFunction[fn], err = open(env.Functions[fn]); err != nil {
+				return nil, err
+			}
+		}
+		r.Routes[flow] = byFunction[fn]
+	}
+	return r, nil
+}
+
 // OpenReplay builds the replay function's handler: it needs the queues only, so it reads
-// neither hub.yaml nor any secret.
+// neither hub.yaml nor any secret. It replays the work queue's dead letters and those of
+// every function of its own, each to its own queue.
 func OpenReplay(ctx context.Context, getenv func(string) string, opts ...func(*aws.Config)) (*Replay, error) {
 	env, err := ReadEnv(getenv)
 	if err != nil {
@@ -75,11 +121,20 @@ func OpenReplay(ctx context.Context, getenv func(string) string, opts ...func(*a
 	if err != nil {
 		return nil, err
 	}
-	q, err := newQueue(awsCfg, env)
+	client := sqs.NewFromConfig(awsCfg)
+	q, err := newQueue(client, env, QueueURLs{Queue: env.QueueURL, DeadLetters: env.DeadLetterURL})
 	if err != nil {
 		return nil, err
 	}
-	return &Replay{DeadLetters: q, Logger: NewLogger(os.Stderr, env.LogLevel)}, nil
+	r := &Replay{DeadLetters: q, Logger: NewLogger(os.Stderr, env.LogLevel)}
+	for _, fn := range slices.Sorted(maps.Keys(env.Functions)) {
+		fq, err := newQueue(client, env, env.Functions[fn])
+		if err != nil {
+			return nil, err
+		}
+		r.Functions = append(r.Functions, fq)
+	}
+	return r, nil
 }
 
 // lambdaConfig is the SDK configuration a function needs: the region and the execution
@@ -114,12 +169,10 @@ func lambdaConfig(getenv func(string) string, opts ...func(*aws.Config)) (aws.Co
 	return cfg, nil
 }
 
-func newQueue(awsCfg aws.Config, env Env) (*sqsqueue.Queue, error) {
-	q, err := sqsqueue.New(sqs.NewFromConfig(awsCfg), sqsqueue.Options{
-		QueueURL: env.QueueURL, DeadLetterURL: env.DeadLetterURL, MaxReceives: env.MaxReceives,
-	})
+func newQueue(client *sqs.Client, env Env, u QueueURLs) (*sqsqueue.Queue, error) {
+	q, err := sqsqueue.New(client, sqsqueue.Options{QueueURL: u.Queue, DeadLetterURL: u.DeadLetters, MaxReceives: env.MaxReceives})
 	if err != nil {
-		return nil, fmt.Errorf("queue %s: %w", env.QueueURL, err)
+		return nil, fmt.Errorf("queue %s: %w", u.Queue, err)
 	}
 	return q, nil
 }

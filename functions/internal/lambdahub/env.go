@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -24,7 +26,24 @@ const (
 	EnvConfig       = "URAKATA_CONFIG"
 	EnvMaxReceives  = "URAKATA_MAX_RECEIVES"
 	EnvLogLevel     = "URAKATA_LOG_LEVEL"
+	// EnvRoutes names the flows that functions of their own run, as "flow=function,…"
+	// (infra sets it when hub.yaml has such flows): their jobs and deliveries go to that
+	// function's queue, named by FunctionQueueEnv.
+	EnvRoutes = "URAKATA_ROUTES"
 )
+
+// FunctionQueueEnv names the variables that hold the work queue and dead-letter queue of a
+// function of its own: URAKATA_HELPDESK_QUEUE_URL and URAKATA_HELPDESK_DLQ_URL for
+// "helpdesk" (the name in capitals, '-' as '_').
+func FunctionQueueEnv(function string) (queueURL, dlqURL string) {
+	name := strings.ToUpper(strings.ReplaceAll(function, "-", "_"))
+	return "URAKATA_" + name + "_QUEUE_URL", "URAKATA_" + name + "_DLQ_URL"
+}
+
+// QueueURLs are a work queue and its dead-letter queue.
+type QueueURLs struct {
+	Queue, DeadLetters string
+}
 
 // Env is a function's configuration, read from its environment.
 type Env struct {
@@ -40,6 +59,11 @@ type Env struct {
 	// MaxReceives is the work queue's redrive maxReceiveCount.
 	MaxReceives int
 	LogLevel    slog.Level
+	// Routes maps each flow that a function of its own runs to that function's name
+	// (EnvRoutes); the shared functions run the flows it does not name.
+	Routes map[string]string
+	// Functions are the queues of the functions Routes names, by function name.
+	Functions map[string]QueueURLs
 }
 
 // ReadEnv reads the environment through getenv (os.Getenv in main). Every variable that is
@@ -75,8 +99,64 @@ func ReadEnv(getenv func(string) string) (Env, error) {
 			errs = append(errs, fmt.Errorf("%s = %q: want debug, info, warn or error", EnvLogLevel, raw))
 		}
 	}
+	var err error
+	if e.Routes, e.Functions, err = readRoutes(getenv); err != nil {
+		errs = append(errs, err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return Env{}, fmt.Errorf("lambda environment: %w", err)
 	}
 	return e, nil
+}
+
+// functionName is what a function of its own may be called: it becomes part of variable
+// names and of infra's construct ids.
+var functionName = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+
+// readRoutes reads EnvRoutes and the queues of each function it names.
+func readRoutes(getenv func(string) string) (map[string]string, map[string]QueueURLs, error) {
+	raw := getenv(EnvRoutes)
+	if raw == "" {
+		return nil, nil, nil
+	}
+	routes, functions := map[string]string{}, map[string]QueueURLs{}
+	var errs []error
+	for item := range strings.SplitSeq(raw, ",") {
+		flow, fn, ok := strings.Cut(strings.TrimSpace(item), "=")
+		switch {
+		case !ok || flow == "" || !functionName.MatchString(fn):
+			errs = append(errs, fmt.Errorf("%s: %q: want flow=function, the function in lower case letters, digits and '-'", EnvRoutes, item))
+			continue
+		case routes[flow] != "" && routes[flow] != fn:
+			errs = append(errs, fmt.Errorf("%s: flow %s is routed to both %s and %s; want one function per flow", EnvRoutes, flow, routes[flow], fn))
+			continue
+		}
+		routes[flow] = fn
+		if _, seen := functions[fn]; seen {
+			continue
+		}
+		qv, dv := FunctionQueueEnv(fn)
+		functions[fn] = QueueURLs{Queue: getenv(qv), DeadLetters: getenv(dv)}
+		for _, v := range []string{qv, dv} {
+			if getenv(v) == "" {
+				errs = append(errs, fmt.Errorf("%s is not set (%s routes flows to the %s function)", v, EnvRoutes, fn))
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	return routes, functions, nil
+}
+
+// FlowsOf returns the flows Routes sends to function, sorted.
+func (e Env) FlowsOf(function string) []string {
+	var out []string
+	for flow, fn := range e.Routes {
+		if fn == function {
+			out = append(out, flow)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

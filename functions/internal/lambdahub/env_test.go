@@ -3,6 +3,7 @@ package lambdahub_test
 import (
 	"log/slog"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -43,7 +44,7 @@ func TestReadEnv(t *testing.T) {
 		}
 		want := lambdahub.Env{QueueURL: full["URAKATA_QUEUE_URL"], DeadLetterURL: full["URAKATA_DLQ_URL"], Table: "urakata-demo",
 			SecretPrefix: "urakata/demo/", ConfigPath: "/var/task/custom.yaml", MaxReceives: 5, LogLevel: slog.LevelWarn}
-		if e != want {
+		if !reflect.DeepEqual(e, want) {
 			t.Fatalf("env %+v; want %+v", e, want)
 		}
 	})
@@ -118,6 +119,18 @@ func TestOpenSaysWhatIsMissing(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a function of its own needs its queue", func(t *testing.T) {
+		t.Parallel()
+		cfg := hubYAML(t, "http://127.0.0.1:9/hr", "http://127.0.0.1:9/token")
+		m := mapEnv{"URAKATA_CONFIG": cfg.Name, "AWS_REGION": "ap-northeast-1", "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "test"}
+		for k, v := range base {
+			m[k] = v
+		}
+		_, err := lambdahub.Open(t.Context(), wiring.FunctionRole("helpdesk"), m.get)
+		if err == nil || !strings.Contains(err.Error(), "URAKATA_ROUTES routes no flow to the helpdesk function") {
+			t.Fatalf("err = %v; want it to say the helpdesk function has no queue", err)
+		}
+	})
 	t.Run("the replay function needs the queues", func(t *testing.T) {
 		t.Parallel()
 		_, err := lambdahub.OpenReplay(t.Context(), mapEnv{"URAKATA_QUEUE_URL": "http://127.0.0.1:9/q"}.get)

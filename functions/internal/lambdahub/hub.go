@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -53,7 +56,17 @@ type Ports struct {
 	// Adopt hands a record of an SQS event to Queue, for a queue that acts only on receipts
 	// it knows (sqsqueue); nil for a queue that issued them itself.
 	Adopt func(rec events.SQSMessage) queue.Message
+	// Routes maps each flow that a function of its own runs to that function (Env.Routes):
+	// the schedule function hands such a flow's runs over as jobs, and the hub checks that
+	// it builds exactly the flows routed to its role's function.
+	Routes map[string]string
 }
+
+// RecoveryReadEvery is how often, at most, a worker container reads a flow's open alerts
+// to close those its deliveries show to be over: a busy worker pays one DynamoDB read per
+// flow a minute, and an alert closes at most a minute after the evidence (or at the next
+// delivery of the flow, for a container that Lambda froze meanwhile).
+const RecoveryReadEvery = time.Minute
 
 // Hub is one container's hub: hub.yaml's connectors and flows, and the core around them.
 // It is built once, at cold start, and serves every invocation the container gets.
@@ -69,9 +82,14 @@ type Hub struct {
 	// Alerts sends operations alerts (nil when hub.yaml has no alerts section, or the
 	// function's role raises none).
 	Alerts *alerts.Alerter
-	Logger *slog.Logger
-	now    func() time.Time
-	adopt  func(rec events.SQSMessage) queue.Message
+	// Recovery closes the alerts that deliveries show to be over; it lives as long as the
+	// container, so its reads of the open alerts are shared by every batch (nil without
+	// Alerts).
+	Recovery *alerts.Recovery
+	Logger   *slog.Logger
+	now      func() time.Time
+	adopt    func(rec events.SQSMessage) queue.Message
+	routes   map[string]string
 }
 
 // Assemble builds the hub cfg declares on p, as shared/local builds the embedded one.
@@ -89,7 +107,10 @@ func Assemble(ctx context.Context, cfg *config.File, p Ports) (*Hub, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build hub.yaml %s: %w", cfg.Name, err)
 	}
-	h := &Hub{Config: cfg, Parts: parts, Queue: p.Queue, MaxReceives: p.MaxReceives, Logger: p.Logger, now: p.Now, adopt: p.Adopt}
+	if err := checkRoutes(cfg, parts, p.Role, p.Routes); err != nil {
+		return nil, fmt.Errorf("build hub.yaml %s: %w", cfg.Name, err)
+	}
+	h := &Hub{Config: cfg, Parts: parts, Queue: p.Queue, MaxReceives: p.MaxReceives, Logger: p.Logger, now: p.Now, adopt: p.Adopt, routes: p.Routes}
 	h.Engine = &hub.Engine{Queue: p.Queue, Ledger: p.Store, Cursors: p.Store, Logger: p.Logger, Now: p.Now}
 	h.Worker = &hub.Worker{
 		Queue: p.Queue, Ledger: p.Store, Engine: h.Engine, Flows: parts.Flow,
@@ -107,10 +128,41 @@ func Assemble(ctx context.Context, cfg *config.File, p Ports) (*Hub, error) {
 			Logger: p.Logger, Zone: cfg.Company.Zone, Now: p.Now,
 		})
 		h.Worker.OnOutcome = h.noteOutcome
+		h.Recovery = alerts.NewRecovery(h.Alerts, RecoveryReadEvery)
 	}
 	seen, _ := p.Store.(store.Deliveries)
 	h.Ingress = parts.Ingress(p.Queue, seen, p.Logger, p.Now)
 	return h, nil
+}
+
+// checkRoutes makes sure that a function builds exactly the flows routed to it: a flow
+// routed to a function of its own is built there and nowhere else, and the shared roles
+// build none of them. infra sets the routes from the same rule the role builds by
+// (wiring.Needs, with every flow type linked), so a difference means a function built from
+// other code than infra read, and its jobs would wait on a queue no one can work.
+func checkRoutes(cfg *config.File, parts *wiring.Parts, role wiring.Role, routes map[string]string) error {
+	var errs []error
+	for _, flow := range slices.Sorted(maps.Keys(routes)) {
+		if _, err := cfg.Flow(flow); err != nil {
+			errs = append(errs, fmt.Errorf("%s routes %w", EnvRoutes, err))
+		}
+	}
+	if role == wiring.RoleAll {
+		return errors.Join(errs...)
+	}
+	for _, f := range cfg.Flows {
+		_, built := parts.Flows[f.Name]
+		fn := routes[f.Name]
+		switch {
+		case built && fn != role.Function() && fn != "":
+			errs = append(errs, fmt.Errorf("flow %s: this function builds it, but %s routes it to the %s function", f.Name, EnvRoutes, fn))
+		case built && fn != role.Function():
+			errs = append(errs, fmt.Errorf("flow %s: the %s function builds it, but %s does not route it there", f.Name, role.Function(), EnvRoutes))
+		case !built && fn != "" && fn == role.Function():
+			errs = append(errs, fmt.Errorf("flow %s: %s routes it to the %s function, which does not build it (its type %s is not one this function runs)", f.Name, EnvRoutes, fn, f.Type))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // noteOutcome notes the alert a worker's outcome raises, to be sent at the end of the batch.
@@ -146,7 +198,7 @@ func (h *Hub) ScheduleHandler() *Schedule { return &Schedule{Hub: h} }
 func (h *Hub) WorkerHandler() *Worker {
 	w := &Worker{Handler: h.Worker, Adopt: h.adopt, Queue: h.Queue, MaxReceives: h.MaxReceives, Concurrency: h.Config.Runtime.Workers, Logger: h.Logger}
 	if h.Alerts != nil {
-		w.Alerts, w.OnBury = h.Alerts, h.noteBurial
+		w.Alerts, w.OnBury, w.Recovery = h.Alerts, h.noteBurial, h.Recovery
 	}
 	return w
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/urakata/urakata/shared/alerts"
 	"github.com/urakata/urakata/shared/hub"
+	"github.com/urakata/urakata/shared/queue"
 )
 
 // ScheduleInput is what an EventBridge Scheduler schedule sends the schedule function: the
@@ -21,11 +22,17 @@ type ScheduleOutput struct {
 	Flow   string `json:"flow"`
 	RunID  string `json:"run_id"`
 	Period string `json:"period,omitempty"`
+	// HandedTo names the function of its own that plans the run: the schedule function
+	// only queued the job for it (a flow it does not build, such as the chat bot's).
+	HandedTo string `json:"handed_to,omitempty"`
 	hub.PlanStats
 }
 
 // Schedule serves the schedule function: it plans a run of the flow now, for the pay period
-// that has just closed, and leaves the deliveries on the queue for the worker.
+// that has just closed, and leaves the deliveries on the queue for the worker. A run that
+// plans every record closes the flow's alerts about planning (alerts.Evidence). A flow that
+// a function of its own runs (the chat bot's) is not built here: its run is queued as a job
+// for that function.
 type Schedule struct {
 	Hub *Hub
 }
@@ -40,6 +47,9 @@ var ErrNoFlow = errors.New("no such flow")
 func (s *Schedule) Handle(ctx context.Context, in ScheduleInput) (ScheduleOutput, error) {
 	h := s.Hub
 	bf, ok := h.Parts.Flow(in.Flow)
+	if fn := h.routes[in.Flow]; !ok && fn != "" {
+		return s.handOver(ctx, in.Flow, fn)
+	}
 	if !ok {
 		return ScheduleOutput{}, fmt.Errorf("schedule: flow %q: %w; hub.yaml has %v", in.Flow, ErrNoFlow, h.Config.FlowNames())
 	}
@@ -55,6 +65,37 @@ func (s *Schedule) Handle(ctx context.Context, in ScheduleInput) (ScheduleOutput
 	out.PlanStats, err = h.Engine.Plan(ctx, bf, hub.Run{ID: out.RunID, Flow: in.Flow, Job: job})
 	if err != nil {
 		s.alert(ctx, in.Flow, runID, err)
+		return out, fmt.Errorf("schedule: %w", err)
+	}
+	if out.Failed == 0 {
+		// Every record planned: the flow's alerts about planning are over (alerts.Evidence);
+		// its deliveries close the rest when they reach the target.
+		var read []string
+		if f, err := h.Config.Flow(in.Flow); err == nil {
+			read = []string{f.Source}
+		}
+		h.Alerts.ResolveBy(ctx, alerts.Evidence{Flow: in.Flow, RunID: runID, Since: now, Connections: read})
+	}
+	return out, nil
+}
+
+// handOver queues a job for a flow that a function of its own runs: that function plans
+// the run when it takes the job, as it plans a webhook's. The job names no period (the flow
+// takes its default): this function does not build the flow, so it cannot resolve one.
+func (s *Schedule) handOver(ctx context.Context, flow, function string) (ScheduleOutput, error) {
+	h := s.Hub
+	now := h.clock()
+	out := ScheduleOutput{Flow: flow, RunID: newRunID(now), HandedTo: function}
+	job := hub.Job{Flow: flow, RunID: out.RunID, Trigger: "schedule", At: now.UTC()}
+	body, err := hub.Envelope{Kind: hub.KindJob, Job: &job}.Encode()
+	if err == nil {
+		err = h.Queue.Send(ctx, []queue.Outgoing{{Body: body, Attributes: map[string]string{
+			"kind": string(hub.KindJob), "flow": flow, "run_id": out.RunID,
+		}}})
+	}
+	if err != nil {
+		err = fmt.Errorf("flow %s: queue its run for the %s function: %w", flow, function, err)
+		s.alert(ctx, flow, out.RunID, err)
 		return out, fmt.Errorf("schedule: %w", err)
 	}
 	return out, nil

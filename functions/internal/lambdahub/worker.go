@@ -68,6 +68,10 @@ type Worker struct {
 	// limit, which no outcome reports.
 	Alerts *alerts.Alerter
 	OnBury func(msg queue.Message, cause string)
+	// Recovery, if set, closes the alerts that the batch's deliveries show to be over (see
+	// alerts.Evidence): each delivery that reached its target is noted, and the batch ends
+	// by closing what the notes cover.
+	Recovery *alerts.Recovery
 }
 
 // Handle handles a batch and names the records that failed.
@@ -87,6 +91,7 @@ func (w *Worker) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEven
 	}
 	_ = g.Wait()
 	w.Alerts.Flush(ctx)
+	w.Recovery.Close(ctx)
 	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
 	for i, f := range failed {
 		if f {
@@ -107,6 +112,9 @@ func (w *Worker) record(ctx context.Context, rec events.SQSMessage) (done bool) 
 	log := w.logger().With("message_id", msg.ID, "receive_count", msg.ReceiveCount)
 	switch d.Action {
 	case hub.Ack:
+		if d.Status == hub.StatusDelivered {
+			w.noteDelivered(rec, msg)
+		}
 		return true
 	case hub.DeadLetter:
 		return w.bury(ctx, msg, d.Cause, log)
@@ -130,6 +138,30 @@ func (w *Worker) record(ctx context.Context, rec events.SQSMessage) (done bool) 
 		log.Warn("visibility not changed", "err", err)
 	}
 	return false
+}
+
+// noteDelivered gives Recovery the evidence of a delivery that reached its target: the
+// target connection, and when the work began: when the delivery was planned or, for a dead
+// letter the replay function sent back, when it was sent back (after its alert), so a
+// replay that delivers closes the alert, as on the embedded runtime.
+func (w *Worker) noteDelivered(rec events.SQSMessage, msg queue.Message) {
+	if w.Recovery == nil {
+		return
+	}
+	env, err := hub.Decode(msg.Body)
+	if err != nil || env.Delivery == nil {
+		return
+	}
+	d := env.Delivery
+	since := d.PlannedAt
+	// A message moved by the queue (a redriven dead letter) keeps its first id; the copy
+	// has an SQS id of its own, sent when it was moved.
+	if msg.ID != rec.MessageId {
+		if ms, err := strconv.ParseInt(rec.Attributes["SentTimestamp"], 10, 64); err == nil && time.UnixMilli(ms).After(since) {
+			since = time.UnixMilli(ms)
+		}
+	}
+	w.Recovery.Note(alerts.Evidence{Flow: d.Flow, RunID: d.RunID, Since: since, Connections: []string{d.Target}, Delivered: true})
 }
 
 func (w *Worker) bury(ctx context.Context, msg queue.Message, cause string, log *slog.Logger) bool {

@@ -27,6 +27,7 @@ import (
 	"github.com/urakata/urakata/infra"
 	"github.com/urakata/urakata/infra/plan"
 	"github.com/urakata/urakata/shared/config"
+	"github.com/urakata/urakata/shared/flows/helpdesk"
 )
 
 func main() {
@@ -60,10 +61,18 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	if _, err := plan.For(cfg); err != nil {
+	p, err := plan.For(cfg)
+	if err != nil {
 		return err
 	}
-	if err := checkAssets(assets, hubPath); err != nil {
+	functions := []string{infra.WebhookFunction, infra.ScheduleFunction, infra.WorkerFunction, infra.ReplayFunction}
+	for _, fn := range p.Functions {
+		functions = append(functions, fn.Name)
+	}
+	if err := checkAssets(assets, hubPath, functions); err != nil {
+		return err
+	}
+	if err := checkKnowledgeBases(assets, hubPath, cfg); err != nil {
 		return err
 	}
 
@@ -79,14 +88,15 @@ func run() error {
 	return nagVerdict(assembly.GetStackArtifact(stack.ArtifactId()))
 }
 
-// checkAssets makes sure every function was built and carries the hub.yaml being deployed:
-// the stack declares what that hub.yaml asks for, and the functions must run the same one.
-func checkAssets(dir, hubPath string) error {
+// checkAssets makes sure every function the stack declares was built and carries the
+// hub.yaml being deployed: the stack declares what that hub.yaml asks for, and the
+// functions must run the same one.
+func checkAssets(dir, hubPath string, functions []string) error {
 	want, err := os.ReadFile(hubPath)
 	if err != nil {
 		return err
 	}
-	for _, fn := range []string{infra.WebhookFunction, infra.ScheduleFunction, infra.WorkerFunction, infra.ReplayFunction} {
+	for _, fn := range functions {
 		if _, err := os.Stat(filepath.Join(dir, fn, "bootstrap")); err != nil {
 			return fmt.Errorf("function %s is not built (%w): run make lambdas HUB=%s", fn, err, hubPath)
 		}
@@ -96,6 +106,33 @@ func checkAssets(dir, hubPath string) error {
 		}
 	}
 	return nil
+}
+
+// checkKnowledgeBases makes sure the helpdesk function carries the knowledge-base folder
+// of each chat bot that reads one from disk (kb: without kb_repo:), at the relative path
+// hub.yaml gives: a Lambda function has no files but its asset's.
+func checkKnowledgeBases(dir, hubPath string, cfg *config.File) error {
+	var errs []error
+	for _, f := range cfg.Flows {
+		if f.Type != helpdesk.TypeName {
+			continue
+		}
+		if repo, _ := f.Mapping["kb_repo"].(string); repo != "" {
+			continue
+		}
+		kb, _ := f.Mapping["kb"].(string)
+		if kb == "" {
+			kb = helpdesk.DefaultKB
+		}
+		if !filepath.IsLocal(kb) {
+			errs = append(errs, fmt.Errorf("flow %s: kb %q: in AWS a knowledge base is a folder relative to where make lambdas runs (or a GitHub repository, kb_repo:)", f.Name, kb))
+			continue
+		}
+		if st, err := os.Stat(filepath.Join(dir, helpdesk.FunctionName, kb)); err != nil || !st.IsDir() {
+			errs = append(errs, fmt.Errorf("flow %s: the %s function does not carry its knowledge base %s: run make lambdas HUB=%s KB=%s", f.Name, helpdesk.FunctionName, kb, hubPath, kb))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // nagVerdict prints what cdk-nag left unsuppressed, which the CDK CLI would print but a
