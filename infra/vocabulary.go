@@ -4,9 +4,8 @@ import (
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/hub"
 
-	_ "github.com/urakata/urakata/connectors/all"        // every connector hub.yaml may name
-	_ "github.com/urakata/urakata/shared/flows/all"      // every flow type the shared functions run
-	_ "github.com/urakata/urakata/shared/flows/helpdesk" // the chat bot, which runs in the helpdesk function
+	_ "github.com/urakata/urakata/connectors/all"   // every connector hub.yaml may name
+	_ "github.com/urakata/urakata/shared/flows/all" // every flow type, the chat bot's declared
 )
 
 // Vocabulary is what hub.yaml may name: every connector and flow type built into urakata,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/urakata/urakata/connectors/chatwork"
 	"github.com/urakata/urakata/connectors/slack"
+	"github.com/urakata/urakata/shared/flows/helpdesktype"
 	"github.com/urakata/urakata/shared/store"
 )
 
@@ -92,10 +93,6 @@ type Hub interface {
 	Settled(ctx context.Context, flow, naturalKey string) (entry store.Entry, ok bool, err error)
 }
 
-// helpdeskType is the chat bot's flow type (helpdesk.TypeName, not imported so that a
-// sandbox's user does not link the bot's dictionary).
-const helpdeskType = "chat-helpdesk"
-
 // Converse has the demo company's people ask the chat bot the Script's questions, in each
 // chat whose sandbox a chat-helpdesk flow answers. Each question is posted in the chat and
 // sent by its sandbox, signed as the vendor signs, to the hub's webhook listener at hooks
@@ -107,7 +104,7 @@ func (s *Set) Converse(ctx context.Context, hooks string, h Hub, wait time.Durat
 	var out []Exchange
 	var errs []error
 	for _, f := range s.Config.Flows {
-		if f.Type != helpdeskType || f.Trigger.Webhook == nil {
+		if f.Type != helpdesktype.TypeName || f.Trigger.Webhook == nil {
 			continue
 		}
 		conn := f.Trigger.Webhook.Connection

@@ -111,7 +111,9 @@ type FlowType struct {
 	Spec config.FlowTypeSpec
 	// Needs are the capabilities the source and the target must offer.
 	SourceNeeds, TargetNeeds []Capability
-	New                      func(env FlowEnv) (Flow, error)
+	// New builds a flow of the type; nil in a binary that declares the type without
+	// carrying its code (see ImplementFlowType).
+	New func(env FlowEnv) (Flow, error)
 	// AlsoTriggeredBy names mapping fields (of type config.ConnectionRef) whose connection's
 	// webhooks also start the flow, beside trigger.webhook: the chat bot reads its knowledge
 	// base again when the repository it names (kb_repo) is pushed to.
@@ -137,6 +139,25 @@ func RegisterFlowType(ft FlowType) {
 		panic(fmt.Sprintf("hub: flow type %q registered twice", ft.Name))
 	}
 	flowTypes[ft.Name] = ft
+}
+
+// ImplementFlowType gives a flow type declared without a constructor its New. A type whose
+// code is heavy (the chat bot's tokenizer) is declared from a light package that every
+// binary links, so each can read and route its flows, and implemented by the package with
+// the code, linked only where the flows run. It panics when the type is not declared or
+// already has a New.
+func ImplementFlowType(name string, newFlow func(env FlowEnv) (Flow, error)) {
+	flowTypesMu.Lock()
+	defer flowTypesMu.Unlock()
+	ft, ok := flowTypes[name]
+	switch {
+	case !ok:
+		panic(fmt.Sprintf("hub: flow type %q implemented before it was declared", name))
+	case ft.New != nil:
+		panic(fmt.Sprintf("hub: flow type %q implemented twice", name))
+	}
+	ft.New = newFlow
+	flowTypes[name] = ft
 }
 
 // LookupFlowType returns a registered flow type.

@@ -17,8 +17,9 @@ type Role string
 const (
 	// RoleAll builds every connection and flow (the embedded runtime).
 	RoleAll Role = ""
-	// RoleWebhook verifies webhooks: the connections that trigger flows by webhook, no flow.
-	// It verifies them for every flow, those of the functions of their own included.
+	// RoleWebhook verifies webhooks: the connections whose webhooks start flows (trigger.webhook
+	// and the type's AlsoTriggeredBy), no flow. It verifies them for every flow, those of the
+	// functions of their own included.
 	RoleWebhook Role = "webhook"
 	// RoleSchedule plans scheduled flows that the shared functions run: their sources and
 	// targets.
@@ -49,9 +50,8 @@ func (r Role) Function() string {
 
 // FlowFunction tells where flows of a type run in AWS: function is the type's
 // hub.FlowType.Function ("" for the shared functions), and linked reports whether this
-// binary has the type at all. A binary that does not link a type cannot know its function,
-// so the shared schedule and worker roles build only the flows of types they link and that
-// name no function; infra links every type, so it grants by the exact rule.
+// binary declares the type at all (every binary that imports shared/flows/all declares
+// every type, the chat bot's included, even where it does not carry its code).
 func FlowFunction(flowType string) (function string, linked bool) {
 	ft, ok := hub.LookupFlowType(flowType)
 	return ft.Function, ok
@@ -95,8 +95,8 @@ func Needs(cfg *config.File, role Role) (connections, flows []string) {
 	var fl []string
 	for _, f := range cfg.Flows {
 		if role == RoleWebhook {
-			if w := f.Trigger.Webhook; w != nil {
-				want[w.Connection] = true
+			for _, name := range webhookConnections(f) {
+				want[name] = true
 			}
 			continue
 		}

@@ -84,11 +84,62 @@ func init() {
 		Name: "wiring-bot",
 		Spec: config.FlowTypeSpec{
 			Triggers: []config.TriggerKind{config.TriggerSchedule, config.TriggerWebhook},
-			Mapping:  []config.Field{{Name: "attendance", Type: config.ConnectionRef}},
+			Mapping:  []config.Field{{Name: "attendance", Type: config.ConnectionRef}, {Name: "kb_repo", Type: config.ConnectionRef}},
 		},
-		New:      func(env hub.FlowEnv) (hub.Flow, error) { return botFlow{env}, nil },
+		New:             func(env hub.FlowEnv) (hub.Flow, error) { return botFlow{env}, nil },
+		AlsoTriggeredBy: []string{"kb_repo"},
+		Function:        "wiring-desk",
+	})
+	// A type declared without its code, as the shared functions see the chat bot's.
+	hub.RegisterFlowType(hub.FlowType{
+		Name:     "wiring-declared",
+		Spec:     config.FlowTypeSpec{Triggers: []config.TriggerKind{config.TriggerWebhook}},
 		Function: "wiring-desk",
 	})
+}
+
+// The webhooks of a connection a bot's mapping names as AlsoTriggeredBy (its knowledge
+// base's repository) start the bot too: the webhook function verifies them and routes them
+// to the bot, and the bot's function builds the connection.
+func TestAMappingConnectionWhoseWebhooksStartTheFlow(t *testing.T) {
+	t.Parallel()
+	yaml := strings.Replace(deskYAML, "flows:\n", "  repo: {vendor: wiring-chat, secret: REPO}\nflows:\n", 1)
+	yaml = strings.Replace(yaml, "mapping: {attendance: clock}", "mapping: {attendance: clock, kb_repo: repo}", 1)
+	cfg := parse(t, yaml)
+	if conns, _ := wiring.Needs(cfg, wiring.RoleWebhook); !slices.Equal(conns, []string{"clock", "chat", "repo"}) {
+		t.Errorf("the webhook role needs %v; want clock, chat and repo", conns)
+	}
+	if conns, _ := wiring.Needs(cfg, wiring.FunctionRole("wiring-desk")); !slices.Contains(conns, "repo") {
+		t.Errorf("the bot's function needs %v; want repo among them", conns)
+	}
+	parts, err := wiring.Build(t.Context(), cfg, wiring.Ports{Secrets: secrets.Static{"CLOCK": "c", "CHAT": "s", "REPO": "r"}, Role: wiring.RoleWebhook})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := parts.Ingress(nil, nil, nil, nil)
+	if !slices.Equal(in.Routes["repo"], []string{"bot"}) || !slices.Equal(in.Routes["chat"], []string{"bot"}) {
+		t.Errorf("routes %v; want repo's and chat's webhooks to start bot", in.Routes)
+	}
+}
+
+// A flow of a type this binary declares but does not carry the code of is refused by name
+// when built, saying where it runs.
+func TestAFlowTypeDeclaredWithoutItsCodeIsNotBuilt(t *testing.T) {
+	t.Parallel()
+	yaml := strings.Replace(rolesYAML, "flows:\n", "  chat: {vendor: wiring-chat, secret: CHAT}\nflows:\n", 1) + `  bot:
+    type: wiring-declared
+    source: chat
+    target: chat
+    trigger: {webhook: {connection: chat}}
+`
+	cfg := parse(t, yaml)
+	_, err := wiring.Build(t.Context(), cfg, wiring.Ports{Secrets: secrets.Static{"CLOCK": "c", "OTHER": "o", "UNUSED": "u", "CHAT": "s"}})
+	if err == nil || !strings.Contains(err.Error(), `flow bot: type "wiring-declared" is only declared in this binary; it runs in the wiring-desk function`) {
+		t.Errorf("err = %v; want the flow refused, naming where it runs", err)
+	}
+	if _, flows := wiring.Needs(cfg, wiring.RoleWorker); slices.Contains(flows, "bot") {
+		t.Errorf("the shared worker builds %v; want no bot", flows)
+	}
 }
 
 // deskYAML is rolesYAML with a chat connection and two flows of the bot's type: one

@@ -143,6 +143,13 @@ func (b *flowBuilder) build(f config.Flow) (hub.Flow, error) {
 	if !ok {
 		return nil, fmt.Errorf("flow %s: type %q is not in this binary", f.Name, f.Type)
 	}
+	if ft.New == nil {
+		where := "a binary that imports its implementation"
+		if ft.Function != "" {
+			where = "the " + ft.Function + " function"
+		}
+		return nil, fmt.Errorf("flow %s: type %q is only declared in this binary; it runs in %s", f.Name, f.Type, where)
+	}
 	if err := checkCapabilities(b.cfg, f, ft); err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/queue"
 	"github.com/urakata/urakata/shared/queue/sqsqueue"
 	"github.com/urakata/urakata/shared/secrets/awssecrets"
@@ -45,7 +46,7 @@ func Open(ctx context.Context, role wiring.Role, getenv func(string) string, opt
 			return nil, fmt.Errorf("lambda environment: LAMBDA_TASK_ROOT: %w", err)
 		}
 	}
-	cfg, err := LoadConfig(env.ConfigPath, wiring.Vocabulary(), env.Routes)
+	cfg, err := config.Load(env.ConfigPath, wiring.Vocabulary())
 	if err != nil {
 		return nil, err
 	}

@@ -126,69 +126,6 @@ func TestReadEnvRoutes(t *testing.T) {
 	}
 }
 
-// The shared functions do not link the chat bot's flow type, yet read a hub.yaml that has
-// chat bots: the flows infra routes to the helpdesk function are read with whatever type
-// they name, and nothing else is let through.
-func TestLoadConfigReadsTheFlowsOfFunctionsItDoesNotLink(t *testing.T) {
-	t.Parallel()
-	// The vocabulary of a binary without the bot, as the webhook function's.
-	shared := wiring.Vocabulary()
-	delete(shared.FlowTypes, "chat-helpdesk")
-	yaml := `version: 1
-connections:
-  slack: {vendor: slack, secret: SLACK}
-  freee-hr: {vendor: freee-hr, secret: FREEE_HR, settings: {company_id: 1}}
-flows:
-  bot:
-    type: chat-helpdesk
-    source: slack
-    target: slack
-    trigger: {webhook: {connection: slack}}
-    mapping:
-      kb: faq
-      attendance: freee-hr
-      chat_users: {E00001: U0AAAAAAA1}
-`
-	path := filepath.Join(t.TempDir(), "hub.yaml")
-	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Run("a routed flow is read with its type", func(t *testing.T) {
-		t.Parallel()
-		cfg, err := lambdahub.LoadConfig(path, shared, map[string]string{"bot": "helpdesk"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := cfg.Flow("bot")
-		if err != nil || f.Type != "chat-helpdesk" || f.Trigger.Webhook == nil || f.Trigger.Webhook.Connection != "slack" || f.Mapping["kb"] != "faq" {
-			t.Fatalf("flow %+v, %v; want the bot as written", f, err)
-		}
-		if conns, _ := wiring.Needs(cfg, wiring.RoleWebhook); !slices.Equal(conns, []string{"slack"}) {
-			t.Errorf("the webhook role needs %v; want slack, whose events it verifies", conns)
-		}
-	})
-	t.Run("an unrouted flow of a type this binary lacks is refused as unknown", func(t *testing.T) {
-		t.Parallel()
-		for _, routes := range []map[string]string{nil, {"other": "helpdesk"}} {
-			_, err := lambdahub.LoadConfig(path, shared, routes)
-			if err == nil || !strings.Contains(err.Error(), `unknown flow type "chat-helpdesk"`) {
-				t.Errorf("routes %v: err = %v; want the type refused", routes, err)
-			}
-		}
-	})
-	t.Run("what the file gets wrong is still said", func(t *testing.T) {
-		t.Parallel()
-		bad := filepath.Join(t.TempDir(), "hub.yaml")
-		if err := os.WriteFile(bad, []byte(strings.Replace(yaml, "source: slack", "source: slak", 1)), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		_, err := lambdahub.LoadConfig(bad, shared, map[string]string{"bot": "helpdesk"})
-		if err == nil || !strings.Contains(err.Error(), "flows.bot.source") {
-			t.Fatalf("err = %v; want the unknown source named", err)
-		}
-	})
-}
-
 // routedQueues is a router over two embedded queues: the work queue (home) and the desk
 // function's.
 func routedQueues(t *testing.T) (*lambdahub.Router, *sqlitequeue.Queue, *sqlitequeue.Queue) {

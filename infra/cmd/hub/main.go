@@ -27,7 +27,7 @@ import (
 	"github.com/urakata/urakata/infra"
 	"github.com/urakata/urakata/infra/plan"
 	"github.com/urakata/urakata/shared/config"
-	"github.com/urakata/urakata/shared/flows/helpdesk"
+	"github.com/urakata/urakata/shared/flows/helpdesktype"
 )
 
 func main() {
@@ -114,7 +114,7 @@ func checkAssets(dir, hubPath string, functions []string) error {
 func checkKnowledgeBases(dir, hubPath string, cfg *config.File) error {
 	var errs []error
 	for _, f := range cfg.Flows {
-		if f.Type != helpdesk.TypeName {
+		if f.Type != helpdesktype.TypeName {
 			continue
 		}
 		if repo, _ := f.Mapping["kb_repo"].(string); repo != "" {
@@ -122,14 +122,14 @@ func checkKnowledgeBases(dir, hubPath string, cfg *config.File) error {
 		}
 		kb, _ := f.Mapping["kb"].(string)
 		if kb == "" {
-			kb = helpdesk.DefaultKB
+			kb = helpdesktype.DefaultKB
 		}
 		if !filepath.IsLocal(kb) {
 			errs = append(errs, fmt.Errorf("flow %s: kb %q: in AWS a knowledge base is a folder relative to where make lambdas runs (or a GitHub repository, kb_repo:)", f.Name, kb))
 			continue
 		}
-		if st, err := os.Stat(filepath.Join(dir, helpdesk.FunctionName, kb)); err != nil || !st.IsDir() {
-			errs = append(errs, fmt.Errorf("flow %s: the %s function does not carry its knowledge base %s: run make lambdas HUB=%s KB=%s", f.Name, helpdesk.FunctionName, kb, hubPath, kb))
+		if st, err := os.Stat(filepath.Join(dir, helpdesktype.FunctionName, kb)); err != nil || !st.IsDir() {
+			errs = append(errs, fmt.Errorf("flow %s: the %s function does not carry its knowledge base %s: run make lambdas HUB=%s KB=%s", f.Name, helpdesktype.FunctionName, kb, hubPath, kb))
 		}
 	}
 	return errors.Join(errs...)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/urakata/urakata/infra"
 	"github.com/urakata/urakata/shared/config"
-	"github.com/urakata/urakata/shared/flows/helpdesk"
+	"github.com/urakata/urakata/shared/flows/helpdesktype"
 )
 
 func TestCheckAssets(t *testing.T) {
@@ -93,7 +93,7 @@ flows:
 		{"a folder the function carries passes", "{kb: kb/faq}", ""},
 		{"a knowledge base kept in GitHub needs no folder", "{kb: faq, kb_repo: github}", ""},
 		{"a folder it lacks asks for make lambdas with KB", "{kb: other/faq}", "does not carry its knowledge base other/faq: run make lambdas HUB=hub.yaml KB=other/faq"},
-		{"the default folder is looked for too", "{}", "knowledge base " + helpdesk.DefaultKB},
+		{"the default folder is looked for too", "{}", "knowledge base " + helpdesktype.DefaultKB},
 		{"an absolute folder cannot be carried", "{kb: /srv/faq}", `kb "/srv/faq": in AWS a knowledge base is a folder relative`},
 	}
 	for _, tt := range tests {

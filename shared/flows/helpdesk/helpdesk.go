@@ -47,9 +47,6 @@ import (
 	"github.com/urakata/urakata/shared/payroll"
 )
 
-// TypeName is the flow type's name in hub.yaml.
-const TypeName = "chat-helpdesk"
-
 // PrescribedDailyMinutes is the prescribed working day the live overtime figure assumes
 // when the mapping names no payroll flow.
 const PrescribedDailyMinutes = 480

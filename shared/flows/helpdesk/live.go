@@ -5,16 +5,12 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/urakata/urakata/shared/faq"
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/model"
 	"github.com/urakata/urakata/shared/payroll"
 )
-
-// DefaultExpenseLookback is how far back "経費精算はどうなった?" looks by default.
-const DefaultExpenseLookback = 60 * 24 * time.Hour
 
 // maxExpenses is how many of the asker's claims one answer lists, newest first.
 const maxExpenses = 5
