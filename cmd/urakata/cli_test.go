@@ -235,13 +235,13 @@ func TestDescribingCommands(t *testing.T) {
 		if err := json.Unmarshal(stdout, &res); err != nil {
 			t.Fatalf("stdout is not a JSON object: %v\n%s", err, stdout)
 		}
-		if !res.OK || len(res.Flows) != 4 {
-			t.Fatalf("result %s; want ok and the example's four flows", stdout)
+		if !res.OK || len(res.Flows) != 5 {
+			t.Fatalf("result %s; want ok and the example's five flows", stdout)
 		}
 		for i, name := range []string{"helpdesk-slack", "helpdesk-chatwork"} {
-			bot := res.Flows[2+i]
+			bot := res.Flows[3+i]
 			if bot.Name != name || bot.Type != "chat-helpdesk" || bot.Webhook != "/hooks/"+bot.Source || bot.Schedule != "" {
-				t.Fatalf("flow %d %+v; want the chat bot %s, started by its chat's webhook alone", 3+i, bot, name)
+				t.Fatalf("flow %d %+v; want the chat bot %s, started by its chat's webhook alone", 4+i, bot, name)
 			}
 		}
 		if e := res.Flows[1]; e.Name != "expense-to-accounting" || e.Source != "freee-accounting" || e.Target != "xero" || e.Schedule != "*/30 * * * *" {
@@ -348,7 +348,7 @@ func TestDescribingCommands(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 		}
-		if want := examplePath + ": ok (6 connections, 4 flows)\n"; string(stdout) != want {
+		if want := examplePath + ": ok (6 connections, 5 flows)\n"; string(stdout) != want {
 			t.Fatalf("stdout %q; want %q", stdout, want)
 		}
 	})
@@ -364,8 +364,8 @@ func TestDescribingCommands(t *testing.T) {
 			Connections, Flows int
 			Warnings           []string
 		}
-		if err := json.Unmarshal(stdout, &res); err != nil || !res.OK || res.File != examplePath || res.Connections != 6 || res.Flows != 4 || res.Warnings == nil || len(res.Warnings) != 0 {
-			t.Fatalf("result %s (%v); want ok, 6 connections, 4 flows, an empty warnings list", stdout, err)
+		if err := json.Unmarshal(stdout, &res); err != nil || !res.OK || res.File != examplePath || res.Connections != 6 || res.Flows != 5 || res.Warnings == nil || len(res.Warnings) != 0 {
+			t.Fatalf("result %s (%v); want ok, 6 connections, 5 flows, an empty warnings list", stdout, err)
 		}
 	})
 }

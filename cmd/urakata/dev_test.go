@@ -287,10 +287,12 @@ func devOnce(t *testing.T, args []string) devRun {
 		if fc.Failed != 0 || fc.Dead != 0 {
 			t.Fatalf("flow %s: %+v; want nothing failed or dead", name, fc)
 		}
-		if typ == "chat-helpdesk" {
-			// Run without a chat event, the bot reads its knowledge base and answers nothing.
+		if typ == "chat-helpdesk" || typ == "overtime-watch" {
+			// Run without a chat event, the bot reads its knowledge base and answers nothing;
+			// the 36協定 guard counts this month, where the demo company (whose time clocks
+			// are last month's) has no overtime yet.
 			if fc.Read+fc.Delivered+fc.Skipped != 0 {
-				t.Fatalf("flow %s: %+v; want nothing read or delivered without a question", name, fc)
+				t.Fatalf("flow %s: %+v; want nothing read or delivered", name, fc)
 			}
 			run.flows[name] = fc
 			continue
