@@ -93,7 +93,7 @@ func issueBody(a Alert, count int, at time.Time) string {
 	fmt.Fprintf(&b, "| 時刻 / at | %s |\n\n", at.Format("2006-01-02 15:04:05 -07:00"))
 	fmt.Fprintf(&b, "**対処**: %s\n\n**What to do**: %s\n\n", fixJa, fixEn)
 	b.WriteString("フローが次に何も失敗せずに実行されると、urakata がこの issue を閉じます。\n")
-	b.WriteString("urakata closes this issue when the flow next runs with nothing failed.\n")
+	b.WriteString("urakata closes this issue once what failed works again: the flow's next run with nothing failed, or a later delivery that lands.\n")
 	return b.String()
 }
 

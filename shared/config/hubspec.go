@@ -32,7 +32,7 @@ func documentSpec(v Vocabulary) *spec {
 
 var alertsSpec = &spec{
 	kind: kindObject,
-	doc:  "Operations alerts: a delivery that lands in the dead letters, a connection that must be authorised again (invalid_grant) and a flow whose run failed each post one message to a chat channel and, with issues, file one GitHub issue, deduplicated by a fingerprint; urakata closes them when the flow next runs with nothing failed. They carry no personal data and no secret.",
+	doc:  "Operations alerts: a delivery that lands in the dead letters, a connection that must be authorised again (invalid_grant) and a flow whose run failed each post one message to a chat channel and, with issues, file one GitHub issue, deduplicated by a fingerprint; urakata closes them once what failed works again (on one machine, when the flow next runs with nothing failed; in AWS, when a later scheduled run plans cleanly or a later delivery lands). They carry no personal data and no secret.",
 	props: []prop{
 		{name: "chat", required: true, spec: &spec{kind: kindString, ref: "connection", example: "slack",
 			doc: "The connection that posts the alerts: a chat connector (slack, chatwork). Its kind is checked when the hub is built."}},
