@@ -120,7 +120,7 @@ func scrub(err error) error {
 	if !errors.As(err, &ue) {
 		return err
 	}
-	clean := ue.URL
+	var clean string
 	if u, perr := url.Parse(ue.URL); perr == nil {
 		u.RawQuery, u.Fragment, u.User = "", "", nil
 		clean = u.String()
