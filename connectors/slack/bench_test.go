@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/urakata/urakata/connectors/slack/slacktest"
+	"github.com/urakata/urakata/shared/cache"
 	"github.com/urakata/urakata/shared/model"
 	"github.com/urakata/urakata/shared/secrets"
 )
@@ -37,7 +38,7 @@ func benchSandbox(b *testing.B, employees int) (*slacktest.Server, *Slack) {
 		b.Fatal(err)
 	}
 	client.pacer = newChannelPacer(time.Nanosecond)
-	return srv, &Slack{Client: client, dms: newRecent[directMessage](dmCacheSize, 0), emails: newRecent[string](emailCacheSize, emailTTL)}
+	return srv, &Slack{Client: client, dms: cache.New[directMessage](dmCacheSize, 0), emails: cache.New[string](emailCacheSize, emailTTL)}
 }
 
 // BenchmarkSandboxUsersPage is one page of 200 members through the sandbox, the call and

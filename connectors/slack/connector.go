@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/urakata/urakata/shared/cache"
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/hub"
@@ -46,9 +47,9 @@ type Slack struct {
 
 	// dms keeps UserByEmail's answers (lower-cased email → user and DM): both are stable,
 	// and each costs two tier-3 calls. Misses are not kept: the person may join later.
-	dms *recent[directMessage]
+	dms *cache.Recent[directMessage]
 	// emails keeps EmailOf's answers (user id → email) for emailTTL. Misses are not kept.
-	emails *recent[string]
+	emails *cache.Recent[string]
 }
 
 type directMessage struct{ user, channel string }
@@ -91,8 +92,8 @@ func New(_ context.Context, env hub.Env) (*Slack, error) {
 		connection: env.Connection,
 		verifier:   &Verifier{Secret: creds.SigningSecret},
 		logger:     logger,
-		dms:        newRecent[directMessage](dmCacheSize, 0),
-		emails:     newRecent[string](emailCacheSize, emailTTL),
+		dms:        cache.New[directMessage](dmCacheSize, 0),
+		emails:     cache.New[string](emailCacheSize, emailTTL),
 	}, nil
 }
 
@@ -174,7 +175,7 @@ func (s *Slack) UserByEmail(ctx context.Context, email string) (user, channel st
 	if key == "" {
 		return "", "", false, nil
 	}
-	if dm, cached := s.dms.get(key); cached {
+	if dm, cached := s.dms.Get(key); cached {
 		return dm.user, dm.channel, true, nil
 	}
 	u, _, err := s.Client.Users.LookupByEmail(ctx, key)
@@ -191,7 +192,7 @@ func (s *Slack) UserByEmail(ctx context.Context, email string) (user, channel st
 	if err != nil {
 		return "", "", false, fmt.Errorf("%s: direct message with user %s: %w", Vendor, u.ID, err)
 	}
-	s.dms.put(key, directMessage{u.ID, conv.ID})
+	s.dms.Put(key, directMessage{u.ID, conv.ID})
 	return u.ID, conv.ID, true, nil
 }
 
@@ -210,7 +211,7 @@ func (s *Slack) EmailOf(ctx context.Context, user string) (email string, ok bool
 	if user == "" {
 		return "", false, nil
 	}
-	if email, cached := s.emails.get(user); cached {
+	if email, cached := s.emails.Get(user); cached {
 		return email, true, nil
 	}
 	u, resp, err := s.Client.Users.Info(ctx, user)
@@ -231,7 +232,7 @@ func (s *Slack) EmailOf(ctx context.Context, user string) (email string, ok bool
 		}
 		return "", false, nil
 	}
-	s.emails.put(user, email)
+	s.emails.Put(user, email)
 	return email, true, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/urakata/urakata/shared/cache"
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/model"
@@ -89,7 +90,7 @@ func TestNewRefusesABadSecretWithAPermanentErrorNamingIt(t *testing.T) {
 func connectorOn(t *testing.T) (*Slack, *http.ServeMux) {
 	t.Helper()
 	client, mux := setup(t)
-	return &Slack{Client: client, connection: "slack-test", verifier: &Verifier{}, logger: discard, dms: newRecent[directMessage](dmCacheSize, 0), emails: newRecent[string](emailCacheSize, emailTTL)}, mux
+	return &Slack{Client: client, connection: "slack-test", verifier: &Verifier{}, logger: discard, dms: cache.New[directMessage](dmCacheSize, 0), emails: cache.New[string](emailCacheSize, emailTTL)}, mux
 }
 
 func TestPostMessageReturnsChannelAndTS(t *testing.T) {

@@ -114,7 +114,7 @@ func TestEmailOfIsReadAgainAfterItsTime(t *testing.T) {
 		return map[string]any{"id": id, "profile": map[string]any{"email": email}}, true
 	}, "")
 	now := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
-	s.emails.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	s.emails.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	if email, _, _ := s.EmailOf(t.Context(), "U0000000001"); email != "old@demo-company.example" {
 		t.Fatalf("email %q", email)
 	}
@@ -165,30 +165,6 @@ func TestEmailOfErrorsAreTypedAndKeepTheEmailOut(t *testing.T) {
 				t.Errorf("ok %v err %v; want a %v error naming the user id", ok, err, tc.kind)
 			}
 		})
-	}
-}
-
-func TestRecentDropsTheLeastRecentlyUsed(t *testing.T) {
-	t.Parallel()
-	c := newRecent[int](2, 0)
-	c.put("a", 1)
-	c.put("b", 2)
-	if v, ok := c.get("a"); !ok || v != 1 {
-		t.Fatalf("a = %v %v", v, ok)
-	}
-	c.put("c", 3) // b was used least recently
-	if _, ok := c.get("b"); ok {
-		t.Error("b is still kept; it was the least recently used")
-	}
-	if v, ok := c.get("a"); !ok || v != 1 {
-		t.Errorf("a = %v %v; want a kept", v, ok)
-	}
-	c.put("a", 4)
-	if v, _ := c.get("a"); v != 4 {
-		t.Errorf("a = %v after an update; want 4", v)
-	}
-	if v, ok := c.get("c"); !ok || v != 3 {
-		t.Errorf("c = %v %v; an update must not drop another entry", v, ok)
 	}
 }
 

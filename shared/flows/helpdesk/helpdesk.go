@@ -40,6 +40,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/urakata/urakata/shared/cache"
 	"github.com/urakata/urakata/shared/faq"
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/hub"
@@ -86,6 +87,8 @@ type Flow struct {
 	// holds the users hub.yaml maps to two employees, who get no personal answer.
 	employees map[string]string
 	ambiguous map[string]bool
+	// askers keeps whom each recent asker was found to be.
+	askers *cache.Recent[model.Employee]
 	// mappedCodes are the employees chat_users names: found by their mapping alone, never
 	// by another chat user's email.
 	mappedCodes map[string]bool

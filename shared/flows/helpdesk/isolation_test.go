@@ -55,6 +55,8 @@ func (p person) markers() []string {
 type world struct {
 	mu   sync.Mutex
 	sent []model.ChatMessage
+	// listings counts the reads of the employee list.
+	listings int
 }
 
 func (w *world) PostMessage(_ context.Context, m model.ChatMessage) (string, error) {
@@ -75,6 +77,9 @@ func (w *world) EmailOf(_ context.Context, user string) (string, bool, error) {
 }
 
 func (w *world) Employees(context.Context, model.PayPeriod) iter.Seq2[model.Employee, error] {
+	w.mu.Lock()
+	w.listings++
+	w.mu.Unlock()
 	return func(yield func(model.Employee, error) bool) {
 		for _, p := range company {
 			if p.code == "" {
@@ -262,5 +267,47 @@ func TestWhoIsAnsweredLive(t *testing.T) {
 		if got != tc.answer {
 			t.Errorf("%s (%s): answered %v (%q, detail %q); want %v", tc.user, tc.because, got, sent, res.Detail, tc.answer)
 		}
+	}
+}
+
+// Whom an asker was found to be is kept for a while: their next questions do not read the
+// employee list again until it is stale; someone not found is looked up each time.
+func TestAnAskerIsLookedUpOnceWhileFresh(t *testing.T) {
+	t.Parallel()
+	w := &world{}
+	now := time.Date(2026, time.November, 3, 9, 0, 0, 0, payroll.JST)
+	f, err := helpdesk.New(hub.FlowEnv{
+		Config: config.Flow{Name: "helpdesk", Type: helpdesk.TypeName, Source: "chat", Target: "chat", Mapping: map[string]any{
+			"kb": "../../../testdata/faq", "attendance": "hr"}},
+		Target: w, Connections: map[string]any{"hr": w},
+		Now: func() time.Time { return now },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	ask := func(user string) {
+		n++
+		payload, _ := json.Marshal(helpdesk.Question{Event: model.ChatEvent{ID: fmt.Sprint("Ev", n), Type: "message.im",
+			Message: model.ChatMessage{Channel: "DM-" + user, Thread: "DM-" + user + ":1.0", User: user, Text: "有給は何日残ってる？"}}})
+		if _, err := f.Deliver(t.Context(), hub.Delivery{NaturalKey: fmt.Sprint("chat/Ev", n), Payload: payload}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	listings := func() int { w.mu.Lock(); defer w.mu.Unlock(); return w.listings }
+	ask("U5")
+	ask("U5")
+	if got := listings(); got != 1 {
+		t.Errorf("%d employee listings for two questions of one asker; want 1", got)
+	}
+	ask("UG") // a guest: not an employee
+	ask("UG")
+	if got := listings(); got != 3 {
+		t.Errorf("%d employee listings after two questions of someone not found; want 3 (looked up each time)", got)
+	}
+	now = now.Add(11 * time.Minute)
+	ask("U5")
+	if got := listings(); got != 4 {
+		t.Errorf("%d employee listings after the asker's identity went stale; want 4", got)
 	}
 }

@@ -5,11 +5,19 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/urakata/urakata/shared/faq"
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/model"
 	"github.com/urakata/urakata/shared/payroll"
+)
+
+// askerTTL is how long the bot trusts whom it found an asker to be, and askerCacheSize how
+// many askers it remembers.
+const (
+	askerTTL       = 10 * time.Minute
+	askerCacheSize = 1024
 )
 
 // maxExpenses is how many of the asker's claims one answer lists, newest first.
@@ -96,13 +104,26 @@ func (f *Flow) live(ctx context.Context, kb *faq.KB, ev model.ChatEvent, lang fa
 // else the email the chat service shows for them, looked up among the attendance
 // connection's employees. why says, without personal data, why nobody was found.
 //
-// Cost: one listing of the attendance connection's employees per question (paged; about
-// one request per 100 employees at freee), plus Slack's users.info once per user and
-// connection lifetime.
+// Cost: one listing of the attendance connection's employees (paged; about two requests per
+// 100 employees at freee) the first time someone asks within askerTTL, plus Slack's
+// users.info; whom an asker is found to be is kept askerTTL, so their next questions cost
+// only the answer's own reads. Someone not found is looked up again each time.
 func (f *Flow) asker(ctx context.Context, user string, today model.Date) (who model.Employee, found bool, why string, err error) {
 	if user == "" {
 		return model.Employee{}, false, "the message has no sender", nil
 	}
+	if emp, ok := f.askers.Get(user); ok {
+		return emp, true, "", nil
+	}
+	who, found, why, err = f.findAsker(ctx, user, today)
+	if found {
+		f.askers.Put(user, who)
+	}
+	return who, found, why, err
+}
+
+// findAsker is asker without the cache.
+func (f *Flow) findAsker(ctx context.Context, user string, today model.Date) (who model.Employee, found bool, why string, err error) {
 	if f.ambiguous[user] {
 		return model.Employee{}, false, "asker mapped to two employees", nil
 	}

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/urakata/urakata/shared/cache"
 	"github.com/urakata/urakata/shared/faq"
 	"github.com/urakata/urakata/shared/faq/faqgithub"
 	"github.com/urakata/urakata/shared/flows/helpdesktype"
 	"github.com/urakata/urakata/shared/flows/timeclock"
 	"github.com/urakata/urakata/shared/hub"
+	"github.com/urakata/urakata/shared/model"
 	"github.com/urakata/urakata/shared/payroll"
 )
 
@@ -49,6 +51,7 @@ func New(env hub.FlowEnv) (hub.Flow, error) {
 		employees:       map[string]string{},
 		ambiguous:       map[string]bool{},
 		mappedCodes:     map[string]bool{},
+		askers:          cache.New[model.Employee](askerCacheSize, askerTTL),
 		kbRefresh:       dur("kb_refresh", DefaultKBRefresh),
 		expenseLookback: dur("expense_lookback", DefaultExpenseLookback),
 		zone:            env.Zone,
@@ -64,6 +67,7 @@ func New(env hub.FlowEnv) (hub.Flow, error) {
 	if f.logger == nil {
 		f.logger = noLogger
 	}
+	f.askers.Now = f.now
 	f.rooms, _ = env.Target.(directRooms)
 	f.profiles, _ = env.Target.(hub.ChatProfiles)
 
