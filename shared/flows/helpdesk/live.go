@@ -221,6 +221,9 @@ var (
 	// otherPerson is how a question names someone: an honorific (田中さん, 佐藤様), an
 	// employee code (E00002), or a possessive name (Tanaka's).
 	otherPerson = regexp.MustCompile(`(?i)(さん|様|さま|君|くん|氏|ちゃん)|\b[a-z]{0,3}\d{3,}\b|\b[a-z]+['’]s\b|\b(of|for) (?:mr|ms|mrs|employee|user)\b`)
+	// figures are amounts, years and dates, which an employee-code check would mistake for
+	// a code: "3,300円の経費精算", "2026年の有給", "11/20".
+	figures = regexp.MustCompile(`(?i)[¥￥]\s*\d[\d,]*|\d[\d,]*\s*(円|yen|jpy)|\d{4}\s*年|\d{4}[-/]\d{1,2}([-/]\d{1,2})?`)
 	// ownWords are possessives that are not another person: this month's overtime.
 	ownWords = regexp.MustCompile(`(?i)\b(month|week|year|today|it|that|what|who|let|here|there)['’]s\b|\b(my|me|i)\b`)
 )
@@ -251,6 +254,6 @@ func stripMentions(text string) string {
 // be the asker's own). The knowledge base's own detector adds 上司の残業, my manager's
 // overtime and the like.
 func aboutSomeoneElse(kb *faq.KB, question string) bool {
-	q := ownWords.ReplaceAllString(question, " ")
+	q := ownWords.ReplaceAllString(figures.ReplaceAllString(question, " "), " ")
 	return otherPerson.MatchString(q) || kb.Ask(question).Reason == faq.SomeoneElse
 }
