@@ -44,14 +44,15 @@ type Line struct {
 
 // Script is the demo conversation: in each chat a question the FAQ answers in Japanese and
 // one in English, one it must decline (forwarded to the back office), and live answers to
-// the asker alone: "今月の残業は?" from the employee hub.yaml maps, "有給は何日残ってる?" in
-// Slack from the same employee and from one Slack finds by email, "経費精算はどうなった?" in
-// Chatwork.
+// the asker alone: "今月の残業は?" in Slack from E00002, whom Slack finds by email and whose
+// month in progress has the demo's heaviest overtime, and in Chatwork from the employee
+// hub.yaml maps; "有給は何日残ってる?" in Slack from that mapped employee and from one Slack
+// finds by email; "経費精算はどうなった?" in Chatwork.
 var Script = []Line{
 	{Chat: slack.Vendor, Asker: 1, Text: "給料日はいつですか？", Want: FAQAnswer},
 	{Chat: slack.Vendor, Asker: 2, Text: "How do I reset my password?", Want: FAQAnswer},
 	{Chat: slack.Vendor, Asker: 2, Text: "株価はいくら？", Want: Forwarded},
-	{Chat: slack.Vendor, Asker: 0, Text: "今月の残業は？", Want: LiveByDM},
+	{Chat: slack.Vendor, Asker: 1, Text: "今月の残業は？", Want: LiveByDM},
 	{Chat: slack.Vendor, Asker: 0, Text: "有給は何日残ってる？", Want: LiveByDM},
 	{Chat: slack.Vendor, Asker: 3, Text: "How many days of annual leave do I have left?", Want: LiveByDM},
 	{Chat: chatwork.Vendor, Asker: 2, Text: "年末調整の書類はいつまでに出せばいい？", Want: FAQAnswer},

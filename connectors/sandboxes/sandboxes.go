@@ -35,6 +35,7 @@ import (
 	"github.com/urakata/urakata/connectors/xero"
 	"github.com/urakata/urakata/connectors/xero/xerotest"
 	"github.com/urakata/urakata/shared/config"
+	"github.com/urakata/urakata/shared/model"
 	"github.com/urakata/urakata/shared/secrets"
 )
 
@@ -45,10 +46,43 @@ type Options struct {
 	// Year and Month are the demo month (the zero value: the month before now in Tokyo).
 	Year  int
 	Month time.Month
+	// Now is the clock that says what day it is: the default demo month, and the time
+	// clocks of the month in progress (freee 人事労務's, up to yesterday in Tokyo). Nil is
+	// time.Now. The sandboxes keep their own clocks for tokens and rate limits.
+	Now func() time.Time
 	// DataDir keeps each sandbox's state between runs (tokens issued, records written), so
 	// a second `urakata dev` meets the same vendor.
 	DataDir string
 	Logger  *slog.Logger
+}
+
+// tokyo is Asia/Tokyo, the demo company's zone. Japan has kept +09:00 without daylight
+// saving since 1951, so a fixed zone is exact and needs no tzdata.
+var tokyo = time.FixedZone("Asia/Tokyo", 9*60*60)
+
+// withDefaults settles the demo month once, so that every sandbox has the same one even
+// when a run starts on the last stroke of a month.
+func (o Options) withDefaults() Options {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Year == 0 && o.Month == 0 {
+		today := model.DateOf(o.Now(), tokyo)
+		last := model.NewDate(today.Year, today.Month, 0)
+		o.Year, o.Month = last.Year, last.Month
+	}
+	return o
+}
+
+// monthInProgress is the last day of the demo company's time clocks past the demo month:
+// yesterday in Tokyo, the last whole day, when the month in progress comes after the demo
+// month; zero when it does not (a --period of this month, or of one to come).
+func (o Options) monthInProgress() model.Date {
+	yesterday := model.DateOf(o.Now(), tokyo).AddDays(-1)
+	if yesterday.After(model.NewDate(o.Year, o.Month+1, 0)) {
+		return yesterday
+	}
+	return model.Date{}
 }
 
 // Started is one running sandbox.
@@ -101,6 +135,7 @@ func Has(vendor string) bool { _, ok := starters[vendor]; return ok }
 // StartAll starts a sandbox for every connection of cfg. A connection whose vendor has no
 // sandbox is an error: the demo would otherwise call a real vendor.
 func StartAll(ctx context.Context, cfg *config.File, opts Options) (*Set, error) {
+	opts = opts.withDefaults()
 	out := *cfg
 	out.Connections = slices.Clone(cfg.Connections)
 	set := &Set{Config: &out, servers: map[string]any{}, refusers: map[string]func(bool){}}
@@ -153,10 +188,18 @@ func (s *Set) Close() error {
 
 // startFreeeHR starts the freee 人事労務 sandbox behind a gate that can refuse the app, as
 // freee does when an administrator takes the app's permission away: the fault of the
-// demo's operations alert (DrillAlert).
+// demo's operations alert (DrillAlert). Its time clocks go on past the demo month up to
+// yesterday, so that the flows counting the month in progress (the 36協定 guard, the chat
+// bot's "今月の残業は?") have something to count.
 func startFreeeHR(conn config.Connection, opts Options, statePath string) (running, error) {
+	opts = opts.withDefaults()
 	companyID, _ := conn.Settings["company_id"].(int)
-	srv := freeetest.New(freeetest.Options{Seed: 1, CompanyID: companyID, Employees: opts.Employees, Year: opts.Year, Month: opts.Month})
+	fo := freeetest.Options{Seed: 1, CompanyID: companyID, Employees: opts.Employees, Year: opts.Year, Month: opts.Month,
+		Through: opts.monthInProgress()}
+	if err := fo.Validate(); err != nil {
+		return running{}, err
+	}
+	srv := freeetest.New(fo)
 	stop, err := launch(srv, conn, opts, statePath)
 	if err != nil {
 		return running{}, err

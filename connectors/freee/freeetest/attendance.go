@@ -101,7 +101,7 @@ func patternOf(d model.Date) DayPattern {
 // employees' months cost nothing until asked for.
 func (c *company) plan(e *Employee, d model.Date) Day {
 	day := Day{Date: d, Pattern: patternOf(d)}
-	if d.Before(e.EntryDate) || d.After(c.last) {
+	if d.Before(e.EntryDate) || d.After(c.through) {
 		return day
 	}
 	at := func(hour, minute int) time.Time {
@@ -125,7 +125,11 @@ func (c *company) plan(e *Employee, d model.Date) Day {
 	if day.Pattern != NormalDay {
 		return day
 	}
-	switch {
+	switch crunch := c.crunch(e, d); {
+	case crunch == heaviestCrunch || crunch == heavyCrunch && (wd == time.Tuesday || wd == time.Thursday):
+		work(at(9, 0), at(21, 0), lunch)
+	case crunch == heavyCrunch:
+		work(at(9, 0), at(20, 0), lunch)
 	case e.Profile == ProfileOvertime && (wd == time.Tuesday || wd == time.Thursday):
 		work(at(9, 0), at(21, 0), lunch)
 	case e.Profile == ProfileLateNight && wd == time.Tuesday && nth == 2:
@@ -151,6 +155,37 @@ func (c *company) plan(e *Employee, d model.Date) Day {
 		work(at(9, 0), at(18, 0), lunch)
 	}
 	return day
+}
+
+// crunchLevel is how hard an employee works late in the days after the demo month.
+type crunchLevel int
+
+const (
+	noCrunch crunchLevel = iota
+	// heavyCrunch works 9:00–20:00 on Monday, Wednesday and Friday and 9:00–21:00 on
+	// Tuesday and Thursday: 12 hours of overtime a week, past 40 hours late in most months.
+	heavyCrunch
+	// heaviestCrunch works 9:00–21:00 every weekday: 15 hours of overtime a week, past the
+	// 36協定's 45 hours by the 25th of any month and under 40 hours by the 5th.
+	heaviestCrunch
+)
+
+// crunch is the crunch e works on d. Only the days after the demo month (Options.Through)
+// have one: the demo month stays what it always was (nobody there reaches the 36協定's 40
+// hours), while the month in progress gives the 36協定 guard lines to tell. The first
+// ProfileOvertime employee (E00002) works the heaviest crunch, the second (E00012) a heavy
+// one.
+func (c *company) crunch(e *Employee, d model.Date) crunchLevel {
+	if e.Profile != ProfileOvertime || !d.After(c.last) {
+		return noCrunch
+	}
+	switch e.index / len(profiles) {
+	case 0:
+		return heaviestCrunch
+	case 1:
+		return heavyCrunch
+	}
+	return noCrunch
 }
 
 // prescribedHours is the day's prescribed working window; ok is false on holidays.
@@ -268,8 +303,13 @@ func (s *Server) days(e *Employee, from, to model.Date) []Day {
 	return out
 }
 
-// day is the day as set by SetDay, or as generated.
+// day is the day as set by SetDay, or as generated. A day set after the last day the
+// sandbox serves (a state saved by a run whose Options.Through was later) is kept, not
+// served: that day has not come yet.
 func (s *Server) day(e *Employee, d model.Date) Day {
+	if d.After(s.co.through) {
+		return s.co.plan(e, d)
+	}
 	s.mu.Lock()
 	o, ok := s.overrides[dayKey{e.ID, d}]
 	s.mu.Unlock()

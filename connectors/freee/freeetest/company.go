@@ -2,6 +2,7 @@ package freeetest
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -29,7 +30,11 @@ const (
 	// ProfileNormal works every weekday 9:00–18:00 with a 12:00–13:00 break: a perfectly
 	// normal month, nothing to pay beyond the prescribed hours.
 	ProfileNormal Profile = "normal"
-	// ProfileOvertime works 9:00–21:00 every Tuesday and Thursday (3 h overtime a day).
+	// ProfileOvertime works 9:00–21:00 every Tuesday and Thursday (3 h overtime a day). In
+	// the days after the demo month (Options.Through), the first two of them are in a crunch:
+	// E00002 works 9:00–21:00 every weekday and E00012 also stays until 20:00 on Monday,
+	// Wednesday and Friday, so that the month in progress has overtime past the 36協定's
+	// 40 and 45 hours late in the month.
 	ProfileOvertime Profile = "overtime"
 	// ProfileLateNight works 9:00–23:30 on the 2nd Tuesday (late night past 22:00) and
 	// 9:00–01:30 the next morning on the 3rd Thursday (past midnight), with a 12:00–13:00
@@ -113,8 +118,10 @@ type company struct {
 	id   int
 	name string
 	seed uint64
-	// first and last are the demo month's first and last days; no attendance exists after last.
+	// first and last are the demo month's first and last days.
 	first, last model.Date
+	// through is the last day attendance exists: last, or Options.Through when later.
+	through model.Date
 	// clockBase is day zero for time-clock ids; every entry date is after it.
 	clockBase model.Date
 	employees []Employee
@@ -122,14 +129,19 @@ type company struct {
 
 func newCompany(o Options) *company {
 	first := model.NewDate(o.Year, o.Month, 1)
+	last := model.NewDate(o.Year, o.Month+1, 0)
 	c := &company{
 		id:        o.CompanyID,
 		name:      o.CompanyName,
 		seed:      uint64(o.Seed),
 		first:     first,
-		last:      model.NewDate(o.Year, o.Month+1, 0),
-		clockBase: model.NewDate(o.Year-12, time.January, 1),
+		last:      last,
+		through:   last,
+		clockBase: clockBase(o),
 		employees: make([]Employee, o.Employees),
+	}
+	if o.Through.After(last) {
+		c.through = o.Through
 	}
 	for i := range c.employees {
 		c.employees[i] = c.newEmployee(i)
@@ -165,6 +177,17 @@ func (c *company) newEmployee(i int) Employee {
 		Profile:        profiles[i%len(profiles)],
 		index:          i,
 	}
+}
+
+// clockBase is day zero for the time-clock ids of a company with options o: twelve years
+// before the demo month, before anyone joined.
+func clockBase(o Options) model.Date { return model.NewDate(o.Year-12, time.January, 1) }
+
+// lastClockDate is the last date whose time clocks get ids within freee's int32 (see
+// clockID), for a company with options o.
+func lastClockDate(o Options) model.Date {
+	perDay := max(o.Employees, 1) * maxClocksPerDay
+	return clockBase(o).AddDays(math.MaxInt32/perDay - 1)
 }
 
 // employee finds an employee by freee id.

@@ -28,6 +28,12 @@
 // (seed, employee, date), so 10,000 employees cost a few megabytes; only what is written
 // (summaries) or set (SetDay) is stored.
 //
+// Options.Through extends the time clocks past the demo month up to a date (`urakata dev`
+// passes yesterday), so that the month in progress has them too, served by time_clocks,
+// work_records and work_record_summaries as the demo month is. Its days come from the same
+// generator, except that two overtime employees work a crunch there, past the 36協定's 40
+// and 45 hours by late in the month (see ProfileOvertime).
+//
 // The company closes its months at month end and pays on the 25th of the same month, so the
 // year/month of a work-record summary (freee's pay month) is the month worked.
 //

@@ -369,12 +369,13 @@ func (s *Server) timeClocks(c *call) reply {
 	if to.Before(from) {
 		return badRequest("to_date は from_date 以降の日付を指定してください。")
 	}
-	// Nothing exists before the employee joined or after the demo month: skip those days.
+	// Nothing exists before the employee joined or after the last day served (the demo
+	// month's, or Options.Through): skip those days.
 	if from.Before(e.EntryDate) {
 		from = e.EntryDate
 	}
-	if to.After(s.co.last) {
-		to = s.co.last
+	if to.After(s.co.through) {
+		to = s.co.through
 	}
 	out := []timeClockJSON{}
 	if !to.Before(from) {

@@ -19,9 +19,10 @@ type LeaveBalance struct {
 // that was later. The grant is ten days plus one per full year of service on the grant
 // date, at most twenty, unless SetPaidLeaveGrant set another. What a summary reports as
 // left is that grant less the paid leave taken (a full day 1, the morning off 0.5) from the
-// grant date to the end of its period, counting no day after the demo month (none exists).
-// Carry-over (繰越) and expiry (時効) are not modelled, and nobody takes hourly leave, so the
-// hours granted stay whole.
+// grant date to the end of its period, counting no day after the last one served (the
+// demo month's last day, or Options.Through; none exists after it). Carry-over (繰越) and
+// expiry (時効) are not modelled, and nobody takes hourly leave, so the hours granted stay
+// whole.
 const (
 	grantMonth    = time.April
 	baseGrantDays = 10
@@ -67,7 +68,7 @@ func (s *Server) paidLeaveLeft(e *Employee, end model.Date) LeaveBalance {
 		granted = defaultGrant(e, g)
 	}
 	var taken model.Days
-	for d := g; !d.After(end) && !d.After(s.co.last); d = d.AddDays(1) {
+	for d := g; !d.After(end) && !d.After(s.co.through); d = d.AddDays(1) {
 		taken += s.day(e, d).paidLeaveDays()
 	}
 	return LeaveBalance{Days: max(granted.Days-taken, 0), Hours: granted.Hours}

@@ -30,10 +30,18 @@ type Options struct {
 	// Employees is the head count; default 30, at most MaxEmployees.
 	Employees int
 	// Year and Month are the demo month: attendance exists up to its last day (the
-	// sandbox's "today") and a time-clock query without dates covers it. Default: the month
-	// before Now in Asia/Tokyo, a closed month as payroll wants.
+	// sandbox's "today", unless Through goes further) and a time-clock query without dates
+	// covers it. Default: the month before Now in Asia/Tokyo, a closed month as payroll wants.
 	Year  int
 	Month time.Month
+	// Through, when after the demo month, extends the demo company's attendance past it up
+	// to and including this date: the month in progress, for the flows that count it (the
+	// 36協定 guard, the chat bot's "今月の残業は?"). Its days come from the same generator
+	// as the demo month's, from the seed alone, so a saved state loads whatever Through is;
+	// after the demo month, the first two ProfileOvertime employees work late every weekday
+	// (see ProfileOvertime). Zero, or a date on or before the demo month's last day, extends
+	// nothing. `urakata dev` passes yesterday in Asia/Tokyo.
+	Through model.Date
 
 	// ClientID and ClientSecret are the OAuth client the token endpoint accepts; default
 	// "freeetest-client" and "freeetest-secret".
@@ -114,7 +122,26 @@ func (o Options) withDefaults() (Options, error) {
 	case o.CompanyID < 0:
 		return o, fmt.Errorf("CompanyID = %d: want a positive int32", o.CompanyID)
 	}
+	if o.Through.IsZero() {
+		return o, nil
+	}
+	if d := o.Through; d != model.NewDate(d.Year, d.Month, d.Day) || d.Year > 2100 {
+		return o, fmt.Errorf("Through = %04d-%02d-%02d: want a calendar date up to 2100-12-31, as hr.json", d.Year, int(d.Month), d.Day)
+	}
+	if last := lastClockDate(o); o.Through.After(last) {
+		return o, fmt.Errorf("Through = %s: with %d employees, time-clock ids (freee's int32) reach only to %s; want an earlier Through or fewer employees",
+			o.Through, o.Employees, last)
+	}
 	return o, nil
+}
+
+// Validate reports what New would refuse in opts (defaults filled in first), for a caller
+// that builds them from a user's flags and wants an error rather than a panic.
+func (o Options) Validate() error {
+	if _, err := o.withDefaults(); err != nil {
+		return fmt.Errorf("freeetest: %w", err)
+	}
+	return nil
 }
 
 // Server is a stateful fake of the freee 人事労務 API: the HR API under /hr, the OAuth
@@ -214,6 +241,10 @@ func (s *Server) CompanyID() int { return s.co.id }
 // Month returns the demo month's first and last days.
 func (s *Server) Month() (first, last model.Date) { return s.co.first, s.co.last }
 
+// Through is the last day the demo company has attendance: Options.Through when it goes
+// past the demo month, else the demo month's last day.
+func (s *Server) Through() model.Date { return s.co.through }
+
 // Employees returns the demo company's employees, in id order, with the departments
 // SetDepartment changed.
 func (s *Server) Employees() []Employee {
@@ -247,14 +278,15 @@ func (s *Server) Attendance(employeeID int, date model.Date) (Day, bool) {
 
 // SetDay replaces an employee's generated day, e.g. to forget a clock-out or move a punch
 // after a first sync. Date, Pattern, punches and leave are taken from d; minutes are
-// recomputed. Dates after the demo month, or too far back for ids, are refused.
+// recomputed. Dates after the demo month (after Options.Through when that extends it), or
+// too far back for ids, are refused.
 func (s *Server) SetDay(employeeID int, d Day) error {
 	e, ok := s.co.employee(employeeID)
 	if !ok {
 		return fmt.Errorf("freeetest: set day: no employee %d", employeeID)
 	}
-	if d.Date.After(s.co.last) || d.Date.Before(s.co.clockBase) {
-		return fmt.Errorf("freeetest: set day %s: outside %s..%s", d.Date, s.co.clockBase, s.co.last)
+	if d.Date.After(s.co.through) || d.Date.Before(s.co.clockBase) {
+		return fmt.Errorf("freeetest: set day %s: outside %s..%s", d.Date, s.co.clockBase, s.co.through)
 	}
 	if len(d.Breaks) > maxClocksPerDay/2-1 {
 		return fmt.Errorf("freeetest: set day %s: at most %d breaks", d.Date, maxClocksPerDay/2-1)
