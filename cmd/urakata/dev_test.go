@@ -466,7 +466,7 @@ func TestDevOnceFailsWhenAScriptedStepDoesNotHappen(t *testing.T) {
 	}{
 		{name: "a reply that never comes", old: "backoffice_channel: CVSHW6HTWNO", new: "backoffice_channel: C0NOSUCHCH",
 			want: "question 3 on slack (株価はいくら？): the reply failed and went to the dead letters", conversation: true},
-		{name: "an alert that is never posted", old: "\n  channel: CVSHW6HTWNO", new: "\n  channel: C0NOSUCHCH",
+		{name: "an alert that is never posted", old: "\n  channel: C3S76CFXGV2", new: "\n  channel: C0NOSUCHCH",
 			want: "alert drill on flow timeclock-to-payroll: raise:", alert: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -86,7 +86,7 @@ func TestSandboxConversations(t *testing.T) {
 		}
 		names = append(names, c.Name)
 	}
-	want := []string{slacktest.ChannelGeneral, slacktest.ChannelRandom, slacktest.ChannelBackOffice, slacktest.ChannelAccounting}
+	want := []string{slacktest.ChannelGeneral, slacktest.ChannelRandom, slacktest.ChannelBackOffice, slacktest.ChannelAccounting, slacktest.ChannelOperations}
 	if !slices.Equal(names, want) {
 		t.Errorf("channels %v; want %v", names, want)
 	}

@@ -59,13 +59,16 @@ type Channel struct {
 }
 
 // The channels of the demo workspace. The app's bot is a member of all but #random, so a
-// post there answers not_in_channel; #old-project is archived (is_archived).
+// post there answers not_in_channel; #old-project is archived (is_archived). Channel ids
+// follow each channel's place in the list, so a channel is only ever added at its end.
 const (
 	ChannelGeneral    = "general"
 	ChannelRandom     = "random"
 	ChannelBackOffice = "back-office"
 	ChannelAccounting = "accounting"
 	ChannelArchived   = "old-project"
+	// ChannelOperations is where the people who run urakata (情シス) read its alerts.
+	ChannelOperations = "operations"
 )
 
 var familyNames = []string{"Sato", "Suzuki", "Takahashi", "Tanaka", "Ito", "Watanabe", "Yamamoto", "Nakamura", "Kobayashi", "Kato", "Yoshida", "Yamada"}
@@ -134,6 +137,7 @@ func newWorkspace(o Options) *workspace {
 		{Name: ChannelBackOffice, BotMember: true},
 		{Name: ChannelAccounting, Private: true, BotMember: true},
 		{Name: ChannelArchived, Archived: true, BotMember: true},
+		{Name: ChannelOperations, BotMember: true},
 	} {
 		prefix := "C"
 		if c.Private {
