@@ -75,6 +75,34 @@ func (s ClaimState) String() string {
 	return [...]string{"claimed", "reclaimed", "already_done", "busy"}[s]
 }
 
+// NextClaim is the rule every Ledger adapter applies in Claim, so that the embedded and the
+// AWS ledgers decide alike: given the entry stored for key (nil: none) and the time now, it
+// returns the state a claim by owner finds and the entry as that claim leaves it. A key that
+// is new or failed before is Claimed, an expired lease Reclaimed with one more attempt, and
+// the owner of an unexpired lease renews it, Claimed again without another attempt. For
+// AlreadyDone and Busy the entry is returned as stored and nothing is to be written;
+// otherwise the adapter stores the new entry atomically with the read it decided on.
+func NextClaim(key string, stored *Entry, owner string, lease time.Duration, now time.Time) (ClaimState, Entry) {
+	e, state := Entry{Key: key}, Claimed
+	if stored != nil {
+		e = *stored
+		held := e.LeaseUntil.After(now)
+		switch {
+		case e.Outcome.Done():
+			return AlreadyDone, e
+		case e.Outcome == Failed:
+		case held && e.Owner != owner:
+			return Busy, e
+		case held:
+			e.Attempts-- // a renewal, not another attempt
+		default:
+			state = Reclaimed
+		}
+	}
+	e.Owner, e.LeaseUntil, e.Attempts, e.Outcome, e.UpdatedAt = owner, now.Add(lease), e.Attempts+1, Pending, now
+	return state, e
+}
+
 // Settlement is what a worker records when it is done with a key.
 type Settlement struct {
 	Outcome   Outcome

@@ -156,10 +156,10 @@ func itemKey(prefix, name, sk string) map[string]types.AttributeValue {
 	}
 }
 
-// Claim takes key for owner for lease; see store.Ledger. As in sqlitestore, a claim by
-// the owner that already holds an unexpired lease renews it and is Claimed again, without
-// counting another attempt. Error messages leave the key out: it may carry a record's
-// natural key.
+// Claim takes key for owner for lease; see store.Ledger. It decides by store.NextClaim, as
+// sqlitestore does: a claim by the owner that already holds an unexpired lease renews it
+// and is Claimed again, without counting another attempt. Error messages leave the key
+// out: it may carry a record's natural key.
 func (s *Store) Claim(ctx context.Context, key, owner string, lease time.Duration) (store.ClaimState, store.Entry, error) {
 	if key == "" || owner == "" || lease <= 0 {
 		return 0, store.Entry{}, fmt.Errorf("%w: a claim needs a key, an owner and a lease", ErrInvalid)
@@ -168,12 +168,11 @@ func (s *Store) Claim(ctx context.Context, key, owner string, lease time.Duratio
 		return 0, store.Entry{}, fmt.Errorf("%w: a key of %d bytes, more than %d", ErrInvalid, len(key), maxKey)
 	}
 	// The common case first: a key never seen, claimed in one write.
-	now := s.opts.Now()
-	fresh := ledgerItem{PK: ledgerPrefix + key, SK: ledgerSK, Owner: owner, Lease: nanos(now.Add(lease)),
-		Attempts: 1, Updated: nanos(now), Rev: 1, Pending: pendingValue}
+	_, first := store.NextClaim(key, nil, owner, lease, s.opts.Now())
+	fresh := claimedItem(first, 1)
 	found, err := s.putLedger(ctx, fresh, expression.AttributeNotExists(expression.Name("pk")))
 	if err == nil {
-		return store.Claimed, fresh.entry(), nil
+		return store.Claimed, first, nil
 	}
 	if !errors.Is(err, errCondition) {
 		return 0, store.Entry{}, fmt.Errorf("dynamostore: claim: %w", err)
@@ -188,7 +187,7 @@ func (s *Store) Claim(ctx context.Context, key, owner string, lease time.Duratio
 			if errors.Is(err, store.ErrNotFound) {
 				// Deleted by TTL between the two calls: claim it as new.
 				if _, err := s.putLedger(ctx, fresh, expression.AttributeNotExists(expression.Name("pk"))); err == nil {
-					return store.Claimed, fresh.entry(), nil
+					return store.Claimed, first, nil
 				} else if !errors.Is(err, errCondition) {
 					return 0, store.Entry{}, fmt.Errorf("dynamostore: claim: %w", err)
 				}
@@ -199,35 +198,29 @@ func (s *Store) Claim(ctx context.Context, key, owner string, lease time.Duratio
 			}
 		}
 		found = nil
-		now := s.opts.Now()
-		held := fromNanos(old.Lease).After(now)
-		var state store.ClaimState
-		attempts := old.Attempts + 1
-		switch out := store.Outcome(old.Outcome); {
-		case out.Done():
-			return store.AlreadyDone, old.entry(), nil
-		case out == store.Failed:
-			state = store.Claimed
-		case held && old.Owner != owner:
-			return store.Busy, old.entry(), nil
-		case held:
-			state, attempts = store.Claimed, old.Attempts
-		default:
-			state = store.Reclaimed
+		stored := old.entry()
+		state, e := store.NextClaim(key, &stored, owner, lease, s.opts.Now())
+		if state == store.AlreadyDone || state == store.Busy {
+			return state, e, nil
 		}
-		next := *old
-		next.Owner, next.Lease, next.Attempts, next.Outcome = owner, nanos(now.Add(lease)), attempts, ""
-		next.Updated, next.Rev, next.Pending, next.TTL = nanos(now), old.Rev+1, pendingValue, 0
 		cond := expression.Name("rev").Equal(expression.Value(old.Rev))
-		found, err = s.putLedger(ctx, next, cond)
+		found, err = s.putLedger(ctx, claimedItem(e, old.Rev+1), cond)
 		if err == nil {
-			return state, next.entry(), nil
+			return state, e, nil
 		}
 		if !errors.Is(err, errCondition) {
 			return 0, store.Entry{}, fmt.Errorf("dynamostore: claim: %w", err)
 		}
 	}
 	return 0, store.Entry{}, fmt.Errorf("dynamostore: claim: the entry kept changing under the claim: %w", store.ErrConflict)
+}
+
+// claimedItem is e, an entry a claim leaves (see store.NextClaim), as stored at revision
+// rev: in the lease index, and without a ttl while it is claimed.
+func claimedItem(e store.Entry, rev int64) ledgerItem {
+	return ledgerItem{PK: ledgerPrefix + e.Key, SK: ledgerSK, Owner: e.Owner, Lease: nanos(e.LeaseUntil),
+		Attempts: e.Attempts, Ref: e.TargetRef, Detail: e.Detail, Updated: nanos(e.UpdatedAt), Rev: rev,
+		Pending: pendingValue}
 }
 
 // errCondition is a conditional write that found the item otherwise than required.

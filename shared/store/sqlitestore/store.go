@@ -93,10 +93,10 @@ func New(db *sql.DB, opts Options) (*Store, error) {
 	return &Store{db: db, now: opts.Now}, nil
 }
 
-// Claim takes key for owner for lease; see store.Ledger. A claim by the owner that already
-// holds an unexpired lease renews it and is Claimed again, so that a retried Claim call
-// does not shut out its own caller. Error messages leave the key out: it may carry a
-// record's natural key.
+// Claim takes key for owner for lease; see store.Ledger. It decides by store.NextClaim: a
+// claim by the owner that already holds an unexpired lease renews it and is Claimed again,
+// so that a retried Claim call does not shut out its own caller. Error messages leave the
+// key out: it may carry a record's natural key.
 func (s *Store) Claim(ctx context.Context, key, owner string, lease time.Duration) (store.ClaimState, store.Entry, error) {
 	if key == "" || owner == "" || lease <= 0 {
 		return 0, store.Entry{}, fmt.Errorf("%w: a claim needs a key, an owner and a lease", ErrInvalid)
@@ -105,29 +105,17 @@ func (s *Store) Claim(ctx context.Context, key, owner string, lease time.Duratio
 	var e store.Entry
 	err := sqlitedb.Write(ctx, s.db, func(ctx context.Context, tx sqlitedb.Tx) error {
 		now := s.now()
-		var err error
-		e, err = lookup(ctx, tx, key)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			state = store.Claimed
-			e = store.Entry{Key: key}
-		case err != nil:
+		stored, err := lookup(ctx, tx, key)
+		found := &stored
+		if errors.Is(err, store.ErrNotFound) {
+			found = nil
+		} else if err != nil {
 			return err
-		case e.Outcome.Done():
-			state = store.AlreadyDone
-			return nil
-		case e.Outcome == store.Failed:
-			state = store.Claimed
-		case e.LeaseUntil.After(now) && e.Owner != owner:
-			state = store.Busy
-			return nil
-		case e.LeaseUntil.After(now):
-			state = store.Claimed
-			e.Attempts-- // a renewal, not another attempt
-		default:
-			state = store.Reclaimed
 		}
-		e.Owner, e.LeaseUntil, e.Attempts, e.Outcome, e.UpdatedAt = owner, now.Add(lease), e.Attempts+1, store.Pending, now
+		state, e = store.NextClaim(key, found, owner, lease, now)
+		if state == store.AlreadyDone || state == store.Busy {
+			return nil
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO ledger
 			(key, owner, lease_until, attempts, outcome, target_ref, detail, updated_at)
 			VALUES (?, ?, ?, ?, '', ?, ?, ?)
