@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/urakata/urakata/shared/cache"
 	"github.com/urakata/urakata/shared/secrets"
 )
 
@@ -23,6 +23,10 @@ import (
 // the API on a busy function, short enough that a secret IT staff fill in or rotate is
 // picked up within minutes.
 const DefaultTTL = 5 * time.Minute
+
+// keptNames bounds how many secrets a Source keeps at once: far more than a hub has
+// connections, so none is dropped before its TTL.
+const keptNames = 256
 
 // ErrInvalid says the options are unusable.
 var ErrInvalid = errors.New("awssecrets: invalid options")
@@ -45,14 +49,8 @@ type Source struct {
 	opts   Options
 
 	flight singleflight.Group
-	mu     sync.Mutex
-	cache  map[string]cached
-}
-
-// cached is a value read and when it stops being used.
-type cached struct {
-	value secrets.Secret
-	until time.Time
+	// kept holds the values read, each for the TTL; nil when the TTL is negative.
+	kept *cache.Recent[secrets.Secret]
 }
 
 var _ secrets.Source = (*Source)(nil)
@@ -68,7 +66,12 @@ func New(client *secretsmanager.Client, opts Options) (*Source, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Source{client: client, opts: opts, cache: map[string]cached{}}, nil
+	s := &Source{client: client, opts: opts}
+	if opts.TTL > 0 {
+		s.kept = cache.New[secrets.Secret](keptNames, opts.TTL)
+		s.kept.Now = opts.Now
+	}
+	return s, nil
 }
 
 // SecretID returns the Secrets Manager secret that holds the hub.yaml secret name.
@@ -104,13 +107,10 @@ func (s *Source) Lookup(ctx context.Context, name string) (secrets.Secret, error
 
 // fresh returns the kept value of name if its TTL has not run out.
 func (s *Source) fresh(name string) (secrets.Secret, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, ok := s.cache[name]
-	if !ok || !s.opts.Now().Before(c.until) {
+	if s.kept == nil {
 		return secrets.Secret{}, false
 	}
-	return c.value, true
+	return s.kept.Get(name)
 }
 
 // fetch reads name from Secrets Manager and keeps it.
@@ -133,10 +133,8 @@ func (s *Source) fetch(ctx context.Context, name string) (secrets.Secret, error)
 		return secrets.Secret{}, &secrets.NotFoundError{Name: name, Tried: []string{"Secrets Manager secret " + id + " (empty)"}}
 	}
 	v := secrets.New(value)
-	if s.opts.TTL > 0 {
-		s.mu.Lock()
-		s.cache[name] = cached{value: v, until: s.opts.Now().Add(s.opts.TTL)}
-		s.mu.Unlock()
+	if s.kept != nil {
+		s.kept.Put(name, v)
 	}
 	return v, nil
 }
