@@ -119,22 +119,6 @@ func (a *Alerter) Record(al Alert) {
 	a.pending[fp] = &pendingAlert{Alert: al, count: 1, seq: len(a.pending)}
 }
 
-// Recorded reports whether an alert of flow waits for the next Flush: a run that failed
-// for a reason already alerted needs no "flow failed" alert besides.
-func (a *Alerter) Recorded(flow string) bool {
-	if a == nil {
-		return false
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, p := range a.pending {
-		if p.Flow == flow {
-			return true
-		}
-	}
-	return false
-}
-
 // take empties the pending alerts and returns them in the order first seen.
 func (a *Alerter) take() []*pendingAlert {
 	a.mu.Lock()

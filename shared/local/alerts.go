@@ -28,13 +28,38 @@ type alerting struct {
 	// is kept with the generation it was noted in (see forget).
 	raised     map[string]uint64
 	generation uint64
+	// alerted are the flows an alert was noted for since their run began (begin), so that
+	// a run that failed for a reason alerted already raises no "flow failed" besides, even
+	// when the alert went out with another flow's (a replay finishes its flows one after
+	// another, and the first finish sends what every flow noted).
+	alerted map[string]bool
 }
 
 func newAlerting(cfg *config.File, a *alerts.Alerter) *alerting {
 	if a == nil {
 		return nil
 	}
-	return &alerting{alerter: a, cfg: cfg, raised: map[string]uint64{}}
+	return &alerting{alerter: a, cfg: cfg, raised: map[string]uint64{}, alerted: map[string]bool{}}
+}
+
+// begin starts a run of each of flows: nothing is alerted for it yet.
+func (x *alerting) begin(flows ...string) {
+	if x == nil {
+		return
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, f := range flows {
+		delete(x.alerted, f)
+	}
+}
+
+// record notes al for the next Flush and its flow as alerted.
+func (x *alerting) record(al alerts.Alert) {
+	x.alerter.Record(al)
+	x.mu.Lock()
+	x.alerted[al.Flow] = true
+	x.mu.Unlock()
 }
 
 // observe notes the alert a worker's outcome raises (it runs on the worker's goroutine and
@@ -47,7 +72,7 @@ func (x *alerting) observe(o hub.Outcome) {
 	if !ok {
 		return
 	}
-	x.alerter.Record(al)
+	x.record(al)
 	x.mu.Lock()
 	x.raised[deadLetterID(o.Key, o.RunID, o.Flow)] = x.generation
 	x.mu.Unlock()
@@ -65,7 +90,7 @@ func (x *alerting) deadLetter(d queue.DeadLetter) {
 	delete(x.raised, id)
 	x.mu.Unlock()
 	if !seen {
-		x.alerter.Record(alerts.ForDeadLetter(d, x.target(d.Attributes["flow"])))
+		x.record(alerts.ForDeadLetter(d, x.target(d.Attributes["flow"])))
 	}
 }
 
@@ -87,17 +112,22 @@ func (x *alerting) forget() {
 }
 
 // finish sends a run's alerts once it is over: the plan's error, a "flow failed" alert when
-// the run failed for no reason alerted already, and, after a run with nothing failed, the
-// flow's open alerts closed. An interrupted run sends what it saw and closes nothing.
+// the run failed for no reason alerted since it began, and, after a run with nothing
+// failed, the flow's open alerts closed. An interrupted run sends what it saw and closes
+// nothing.
 func (x *alerting) finish(ctx context.Context, fr *FlowResult, runID string, planErr error) {
 	if x == nil {
 		return
 	}
 	interrupted := ctx.Err() != nil
 	if planErr != nil && !interrupted {
-		x.alerter.Record(alerts.FromError(alerts.FlowFailed, fr.Name, "", runID, planErr))
+		x.record(alerts.FromError(alerts.FlowFailed, fr.Name, "", runID, planErr))
 	}
-	if !fr.OK() && !interrupted && !x.alerter.Recorded(fr.Name) {
+	x.mu.Lock()
+	alerted := x.alerted[fr.Name]
+	delete(x.alerted, fr.Name)
+	x.mu.Unlock()
+	if !fr.OK() && !interrupted && !alerted {
 		x.alerter.Record(alerts.FromCause(alerts.FlowFailed, fr.Name, "", runID, failureCause(*fr)))
 	}
 	x.forget()

@@ -144,3 +144,37 @@ func TestANilAlertingDoesNothing(t *testing.T) {
 		t.Fatalf("alerts %+v; want none without an alerts section", fr.Alerts)
 	}
 }
+
+// A replay finishes its flows one after another, and the first one's finish sends every
+// alert noted so far: a later flow whose dead letter was alerted that way failed for a reason
+// alerted already, and raises no "flow failed" besides.
+func TestAFlowAlertedInAnotherFlowsFinishIsNotAFailedRunBesides(t *testing.T) {
+	t.Parallel()
+	x := testAlerting(&chatLog{})
+	x.begin("payroll", "expenses")
+	x.observe(hub.Outcome{RunID: "r", Flow: "payroll", Key: "k1", NaturalKey: "n1", Status: hub.StatusDead, Err: fault.Permanentf("freee-hr", "month is closed")})
+	x.observe(hub.Outcome{RunID: "r", Flow: "expenses", Key: "k2", NaturalKey: "n2", Status: hub.StatusDead, Err: fault.Permanentf("xero", "account code unknown")})
+	first := FlowResult{Name: "payroll", FlowCounts: FlowCounts{Failed: 1, Dead: 1}}
+	x.finish(t.Context(), &first, "r", nil)
+	if len(first.Alerts) != 2 {
+		t.Fatalf("first finish sent %+v; want both dead letters", first.Alerts)
+	}
+	second := FlowResult{Name: "expenses", FlowCounts: FlowCounts{Failed: 1, Dead: 1}}
+	x.finish(t.Context(), &second, "r", nil)
+	if len(second.Alerts) != 0 {
+		t.Fatalf("second finish sent %+v; want nothing more: its dead letter was alerted", second.Alerts)
+	}
+
+	// What a serving hub alerted before a run began does not count for the run: failing with
+	// nothing alerted since it began, it is a failed run.
+	served := deadLetter("delivery", "k3", "wh-1", "xero: 400: account code unknown")
+	served.Attributes["flow"] = "expenses"
+	x.deadLetter(served)
+	x.alerter.Flush(t.Context())
+	x.begin("expenses")
+	again := FlowResult{Name: "expenses", FlowCounts: FlowCounts{Failed: 1}, ItemErrors: []hub.ItemError{{NaturalKey: "report/9", Error: "no account for category 9"}}}
+	x.finish(t.Context(), &again, "r2", nil)
+	if len(again.Alerts) != 1 || again.Alerts[0].Kind != alerts.FlowFailed {
+		t.Fatalf("alerts %+v; want the failed run", again.Alerts)
+	}
+}

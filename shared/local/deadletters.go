@@ -110,12 +110,14 @@ func (h *Hub) Replay(ctx context.Context, ids []string, all bool) (Result, int, 
 			after = page[len(page)-1].ID
 		}
 	}
+	flows := h.FlowNames()
+	h.alerting.begin(flows...)
 	n, err := h.queue.Redrive(ctx, ids)
 	if err != nil {
 		return Result{}, 0, fmt.Errorf("replay: %w", err)
 	}
 	before := map[string]FlowCounts{}
-	for _, name := range h.FlowNames() {
+	for _, name := range flows {
 		before[name] = h.tracker.snapshot(name)
 	}
 	start := time.Now()
@@ -126,8 +128,9 @@ func (h *Hub) Replay(ctx context.Context, ids []string, all bool) (Result, int, 
 	stop()
 	<-done
 	res := Result{OK: drainErr == nil, Flows: []FlowResult{}}
-	for _, name := range h.FlowNames() {
-		h.tracker.addDead(name, h.deadSince(ctx, name, start, h.alerting.deadLetter))
+	dead := h.deadSince(ctx, start, h.alerting.deadLetter, flows...)
+	for _, name := range flows {
+		h.tracker.addDead(name, dead[name])
 		fc := diff(h.tracker.snapshot(name), before[name])
 		if fc == (FlowCounts{}) {
 			continue

@@ -68,9 +68,7 @@ func Open(ctx context.Context, cfg *config.File, opts Options) (*Hub, error) {
 	if h.dataDir == "" {
 		h.dataDir = cfg.Runtime.DataDir
 	}
-	if err := os.MkdirAll(h.dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("data folder %s: %w", h.dataDir, err)
-	}
+	// sqlitedb.Open makes the folder, private to its user, if need be.
 	db, err := sqlitedb.Open(ctx, filepath.Join(h.dataDir, "urakata.db"))
 	if err != nil {
 		return nil, fmt.Errorf("data folder %s: %w", h.dataDir, err)
@@ -139,13 +137,7 @@ func (h *Hub) Close() {
 }
 
 // FlowNames returns the flows in hub.yaml order.
-func (h *Hub) FlowNames() []string {
-	names := make([]string, 0, len(h.cfg.Flows))
-	for _, f := range h.cfg.Flows {
-		names = append(names, f.Name)
-	}
-	return names
-}
+func (h *Hub) FlowNames() []string { return h.cfg.FlowNames() }
 
 // Queue exposes the work queue (for dlq commands and tests).
 func (h *Hub) Queue() interface {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/urakata/urakata/shared/alerts"
@@ -68,11 +69,6 @@ type Progress struct {
 	Elapsed time.Duration
 }
 
-// periodResolver is the optional ability of a flow to name its default pay period.
-type periodResolver interface {
-	ResolvePeriod(label string) (string, error)
-}
-
 // Run runs the requested flows once each: plan, deliver through the workers, wait until the
 // queue is drained, count dead letters, reconcile. It returns an error only when it could not
 // run at all (an unknown flow); a flow whose source failed has Error set in its result.
@@ -107,15 +103,13 @@ func (h *Hub) Run(ctx context.Context, req RunRequest) (Result, error) {
 func (h *Hub) runFlow(ctx context.Context, name string, req RunRequest) FlowResult {
 	bf, _ := h.parts.Flow(name)
 	start := time.Now()
-	fr := FlowResult{Name: name, Type: h.flowType(name), RunID: newRunID(), Period: req.Period}
-	if pr, ok := bf.Flow.(periodResolver); ok {
-		p, err := pr.ResolvePeriod(req.Period)
-		if err != nil {
-			fr.Error = err.Error()
-			return fr
-		}
-		fr.Period = p
+	fr := FlowResult{Name: name, Type: h.flowType(name), RunID: newRunID()}
+	period, err := h.parts.ResolvePeriod(name, req.Period)
+	if err != nil {
+		fr.Error = err.Error()
+		return fr
 	}
+	fr.Period = period
 	trigger := req.Trigger
 	if trigger == "" {
 		trigger = "cli"
@@ -125,7 +119,6 @@ func (h *Hub) runFlow(ctx context.Context, name string, req RunRequest) FlowResu
 	var sp *spool
 	rec, canReconcile := bf.Flow.(hub.Reconciler)
 	if req.Reconcile && canReconcile {
-		var err error
 		if sp, err = newSpool(filepath.Join(h.dataDir, "reports"), fr.RunID); err != nil {
 			fr.Error = err.Error()
 			return fr
@@ -134,6 +127,7 @@ func (h *Hub) runFlow(ctx context.Context, name string, req RunRequest) FlowResu
 	}
 
 	before := h.tracker.snapshot(name)
+	h.alerting.begin(name)
 	stopProgress := h.progress(ctx, name, start)
 	stats, planErr := eng.Plan(ctx, bf, hub.Run{ID: fr.RunID, Flow: name, Job: hub.Job{
 		Flow: name, RunID: fr.RunID, Period: fr.Period, Trigger: trigger, At: start.UTC(),
@@ -144,7 +138,7 @@ func (h *Hub) runFlow(ctx context.Context, name string, req RunRequest) FlowResu
 		fr.Error = planErr.Error()
 	}
 	drainErr := h.drain(ctx)
-	h.tracker.addDead(name, h.deadSince(ctx, name, start, h.alerting.deadLetter))
+	h.tracker.addDead(name, h.deadSince(ctx, start, h.alerting.deadLetter, name)[name])
 	stopProgress()
 
 	after := h.tracker.snapshot(name)
@@ -195,21 +189,24 @@ func (h *Hub) drain(ctx context.Context) error {
 	}
 }
 
-// deadSince counts the flow's dead letters that died at or after since, and shows each to
-// visit (nil: none).
-func (h *Hub) deadSince(ctx context.Context, flow string, since time.Time, visit func(queue.DeadLetter)) int {
-	n, after := 0, ""
+// deadSince counts, by flow, the dead letters of flows that died at or after since, and
+// shows each to visit (nil: none). It reads the dead letters once, whatever the number of
+// flows.
+func (h *Hub) deadSince(ctx context.Context, since time.Time, visit func(queue.DeadLetter), flows ...string) map[string]int {
+	n, after := map[string]int{}, ""
 	for {
 		page, err := h.queue.ListDead(ctx, after, 500)
 		if err != nil || len(page) == 0 {
 			return n
 		}
 		for _, d := range page {
-			if d.Attributes["flow"] == flow && !d.DeadAt.Before(since) {
-				n++
-				if visit != nil {
-					visit(d)
-				}
+			flow := d.Attributes["flow"]
+			if !slices.Contains(flows, flow) || d.DeadAt.Before(since) {
+				continue
+			}
+			n[flow]++
+			if visit != nil {
+				visit(d)
 			}
 		}
 		after = page[len(page)-1].ID

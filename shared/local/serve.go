@@ -121,16 +121,12 @@ func (h *Hub) schedule(ctx context.Context, flow string) {
 			return
 		case <-time.After(time.Until(next)):
 		}
-		job := hub.Job{Flow: flow, RunID: newRunID(), Trigger: "schedule", At: next.UTC()}
-		bf, _ := h.parts.Flow(flow)
-		if pr, ok := bf.Flow.(periodResolver); ok {
-			p, err := pr.ResolvePeriod("")
-			if err != nil {
-				h.log.Error("schedule: no pay period", "flow", flow, "err", err)
-				continue
-			}
-			job.Period = p
+		period, err := h.parts.ResolvePeriod(flow, "")
+		if err != nil {
+			h.log.Error("schedule: no pay period", "flow", flow, "err", err)
+			continue
 		}
+		job := hub.Job{Flow: flow, RunID: newRunID(), Period: period, Trigger: "schedule", At: next.UTC()}
 		enqueued := h.now()
 		if err := h.enqueueJob(ctx, job); err != nil {
 			h.log.Error("schedule: job not enqueued", "flow", flow, "err", err)
@@ -163,9 +159,7 @@ func (h *Hub) sendAlerts(ctx context.Context) {
 				h.alerting.deadLetter(d)
 			}
 		}
-		for _, name := range h.FlowNames() {
-			h.deadSince(sctx, name, since, within)
-		}
+		h.deadSince(sctx, since, within, h.FlowNames()...)
 		since = now
 		h.alerting.forget()
 		h.alerting.alerter.Flush(sctx)
@@ -182,7 +176,7 @@ func (h *Hub) watchRun(ctx context.Context, flow, runID string, since time.Time)
 	if err := h.drain(ctx); err != nil {
 		return
 	}
-	if h.deadSince(ctx, flow, since, nil) > 0 {
+	if h.deadSince(ctx, since, nil, flow)[flow] > 0 {
 		return
 	}
 	h.alerting.alerter.Resolve(ctx, flow, runID)
