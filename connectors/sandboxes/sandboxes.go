@@ -106,7 +106,8 @@ type Set struct {
 	refusers map[string]func(refusing bool)
 }
 
-// starter starts one vendor's sandbox for a connection.
+// starter starts one vendor's sandbox for a connection, with opts already settled
+// (withDefaults).
 type starter func(conn config.Connection, opts Options, statePath string) (running, error)
 
 type running struct {
@@ -192,7 +193,6 @@ func (s *Set) Close() error {
 // yesterday, so that the flows counting the month in progress (the 36協定 guard, the chat
 // bot's "今月の残業は?") have something to count.
 func startFreeeHR(conn config.Connection, opts Options, statePath string) (running, error) {
-	opts = opts.withDefaults()
 	companyID, _ := conn.Settings["company_id"].(int)
 	fo := freeetest.Options{Seed: 1, CompanyID: companyID, Employees: opts.Employees, Year: opts.Year, Month: opts.Month,
 		Through: opts.monthInProgress()}

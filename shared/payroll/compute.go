@@ -63,7 +63,7 @@ func compute(rules Rules, days []model.AttendanceDay) ([]result, []Issue) {
 		start, _ = parseClock(rules.PrescribedStart)
 		end, _ = parseClock(rules.PrescribedEnd)
 	}
-	zone := rules.zone()
+	zone := rules.Location()
 
 	var (
 		issues   []Issue

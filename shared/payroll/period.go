@@ -30,6 +30,16 @@ func PeriodFor(closingDay, year int, month time.Month) (model.PayPeriod, error) 
 	}, nil
 }
 
+// PeriodNamed returns the pay period a label "YYYY-MM" names for a closing day, as runs
+// and hub.yaml write it (with 20日締め, "2026-03" is 2026-02-21 to 2026-03-20).
+func PeriodNamed(closingDay int, label string) (model.PayPeriod, error) {
+	t, err := time.Parse("2006-01", label)
+	if err != nil {
+		return model.PayPeriod{}, fmt.Errorf("period %q: want YYYY-MM", label)
+	}
+	return PeriodFor(closingDay, t.Year(), t.Month())
+}
+
 // PeriodContaining returns the pay period that holds the business date d: a date after the
 // closing day belongs to the next month's period (15日締め: 2026-12-20 is in January 2027's).
 func PeriodContaining(closingDay int, d model.Date) (model.PayPeriod, error) {

@@ -53,6 +53,36 @@ func TestPeriodFor(t *testing.T) {
 	}
 }
 
+func TestPeriodNamed(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, label string
+		closingDay  int
+		start, end  string // "" when the label is refused
+	}{
+		{"a label names the calendar month with 末締め", "2026-10", 0, "2026-10-01", "2026-10-31"},
+		{"a label names the period closing in its month with 20日締め", "2026-03", 20, "2026-02-21", "2026-03-20"},
+		{"a month 13 is refused", "2026-13", 0, "", ""},
+		{"a date is refused", "2026-10-01", 0, "", ""},
+		{"a single-digit month is refused", "2026-7", 0, "", ""},
+		{"an empty label is refused", "", 0, "", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := payroll.PeriodNamed(tt.closingDay, tt.label)
+			if tt.start == "" {
+				if err == nil || !strings.Contains(err.Error(), `"`+tt.label+`": want YYYY-MM`) {
+					t.Errorf("PeriodNamed(%q) = %v, %v; want an error quoting the label and saying YYYY-MM", tt.label, got, err)
+				}
+				return
+			}
+			if err != nil || got.Label() != tt.label || got.Start != date(tt.start) || got.End != date(tt.end) {
+				t.Errorf("PeriodNamed(%d, %q) = %s %s..%s, %v; want %s..%s", tt.closingDay, tt.label, got.Label(), got.Start, got.End, err, tt.start, tt.end)
+			}
+		})
+	}
+}
+
 func TestPeriodContaining(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -211,7 +211,9 @@ func parseClock(s string) (int, error) {
 	return t.Hour()*60 + t.Minute(), nil
 }
 
-func (r Rules) zone() *time.Location {
+// Location is the company's zone the rules read business dates in: Zone, or Asia/Tokyo
+// when it is nil.
+func (r Rules) Location() *time.Location {
 	if r.Zone == nil {
 		return JST
 	}

@@ -125,3 +125,13 @@ func TestRound(t *testing.T) {
 		})
 	}
 }
+
+func TestLocationIsTheZoneOrTokyo(t *testing.T) {
+	t.Parallel()
+	if got := (payroll.Rules{}).Location(); got != payroll.JST {
+		t.Errorf("rules without a zone read dates in %v; want Asia/Tokyo", got)
+	}
+	if got := (payroll.Rules{Zone: time.UTC}).Location(); got != time.UTC {
+		t.Errorf("rules in UTC read dates in %v; want UTC", got)
+	}
+}

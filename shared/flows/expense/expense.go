@@ -98,17 +98,14 @@ func (f *Flow) Plan(ctx context.Context, run hub.Run, emit func(hub.Item) error)
 		return "", f.emitReport(ctx, r, emit)
 	}
 
-	since := f.now().Add(-f.firstLookback)
+	// latest is the newest approval seen, the next cursor: the stored one until a newer comes.
+	since, latest := f.now().Add(-f.firstLookback), time.Time{}
 	if run.Cursor != "" {
 		c, err := time.Parse(time.RFC3339Nano, run.Cursor)
 		if err != nil {
 			return "", fault.Permanent("expense cursor", fmt.Errorf("stored cursor %q is not an RFC 3339 time", run.Cursor))
 		}
-		since = c.Add(-f.overlap)
-	}
-	latest := time.Time{}
-	if run.Cursor != "" {
-		latest, _ = time.Parse(time.RFC3339Nano, run.Cursor)
+		since, latest = c.Add(-f.overlap), c
 	}
 	for r, err := range f.source.ApprovedExpenses(ctx, since) {
 		if err != nil {

@@ -111,7 +111,7 @@ func New(env hub.FlowEnv) (hub.Flow, error) {
 			attendance = ref.Config.Source
 		}
 	}
-	if attendance != "" && f.attendance == nil {
+	if attendance != "" {
 		src, ok := env.Connections[attendance].(hub.AttendanceSource)
 		if !ok {
 			return nil, fmt.Errorf("flow %s: mapping.attendance: connection %s does not read time clocks", c.Name, attendance)

@@ -39,6 +39,7 @@ import (
 	"time"
 
 	"github.com/urakata/urakata/shared/fault"
+	"github.com/urakata/urakata/shared/flows/internal/employees"
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/model"
 	"github.com/urakata/urakata/shared/payroll"
@@ -66,7 +67,6 @@ type Flow struct {
 	channels map[string]string
 	fallback string
 
-	zone   *time.Location
 	now    func() time.Time
 	logger *slog.Logger
 }
@@ -95,7 +95,7 @@ type span struct {
 }
 
 // Plan counts every employee's overtime in the run's pay period and emits a notice for each
-// line reached.
+// line reached, reading a few employees at a time (employees.Each).
 func (f *Flow) Plan(ctx context.Context, run hub.Run, emit func(hub.Item) error) (string, error) {
 	period, asOf, err := f.period(run.Job.Period)
 	if err != nil {
@@ -110,67 +110,32 @@ func (f *Flow) Plan(ctx context.Context, run hub.Run, emit func(hub.Item) error)
 		log = f.logger
 	}
 
-	// Employees are read a few at a time to hide each request's latency (the connection's
-	// limiter still bounds the rate), and emitted in the source's order: each listed
-	// employee gets a future, at most `readers` of them are in flight.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	futures := make(chan chan []hub.Item, readers)
 	var (
-		listErr error
 		watched int
-	)
-	go func() {
-		defer close(futures)
-		for emp, err := range f.source.Employees(ctx, period) {
-			if err != nil {
-				listErr = fmt.Errorf("list employees of %s: %w", f.sourceConn, err)
-				return
-			}
-			fut := make(chan []hub.Item, 1)
-			select {
-			case futures <- fut:
-			case <-ctx.Done():
-				return
-			}
-			watched++
-			go func() { fut <- f.check(ctx, log, emp, sp) }()
-		}
-	}()
-	var (
-		emitErr error
 		reached = map[string]int{}
 	)
-	for fut := range futures {
-		items := <-fut
-		if emitErr != nil {
-			continue // drain what is in flight
-		}
+	err = employees.Each(ctx, f.source, f.sourceConn, period, func(ctx context.Context, emp model.Employee) []hub.Item {
+		return f.check(ctx, log, emp, sp)
+	}, func(items []hub.Item) error {
+		watched++
 		for i, it := range items {
 			it.Follows = i > 0
 			if n, ok := it.Payload.(Notice); ok {
 				reached[n.Line]++
 			}
 			if err := emit(it); err != nil {
-				emitErr = err
-				cancel()
-				break
+				return err
 			}
 		}
-	}
-	if emitErr != nil {
-		return "", emitErr
-	}
-	if listErr != nil {
-		return "", listErr
+		return nil
+	})
+	if err != nil {
+		return "", err
 	}
 	log.Info("overtime watched", "period", period.Label(), "to", asOf.String(), "employees", watched,
 		"at_warn_line", reached[LineWarn], "at_limit", reached[LineLimit])
 	return "", nil
 }
-
-// readers is how many employees' time clocks a plan reads at once.
-const readers = 8
 
 // check counts one employee's overtime and returns a notice per line reached, or the error
 // that kept this employee alone from being watched.
@@ -252,16 +217,12 @@ func (f *Flow) ResolvePeriod(label string) (string, error) {
 // today, or the period's end for a period already closed (a scheduled job that waited in the
 // queue past the closing day still counts the period it was meant for).
 func (f *Flow) period(label string) (model.PayPeriod, model.Date, error) {
-	today := model.DateOf(f.now(), f.zone)
+	today := model.DateOf(f.now(), f.rules.Location())
 	if label == "" {
 		p, err := payroll.PeriodContaining(f.rules.ClosingDay, today)
 		return p, today, err
 	}
-	t, err := time.Parse("2006-01", label)
-	if err != nil {
-		return model.PayPeriod{}, model.Date{}, fmt.Errorf("period %q: want YYYY-MM", label)
-	}
-	p, err := payroll.PeriodFor(f.rules.ClosingDay, t.Year(), t.Month())
+	p, err := payroll.PeriodNamed(f.rules.ClosingDay, label)
 	if err != nil {
 		return model.PayPeriod{}, model.Date{}, err
 	}

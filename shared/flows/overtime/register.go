@@ -8,7 +8,6 @@ import (
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/flows/timeclock"
 	"github.com/urakata/urakata/shared/hub"
-	"github.com/urakata/urakata/shared/payroll"
 )
 
 func init() { hub.RegisterFlowType(Type) }
@@ -83,10 +82,7 @@ func New(env hub.FlowEnv) (hub.Flow, error) {
 		sourceConn: c.Source, source: src, chat: chat, rules: rules,
 		warnHours: warn, limitHours: limit,
 		channels: channels, fallback: fallback,
-		zone: env.Zone, now: env.Now, logger: env.Logger,
-	}
-	if f.zone == nil {
-		f.zone = payroll.JST
+		now: env.Now, logger: env.Logger,
 	}
 	if f.now == nil {
 		f.now = time.Now

@@ -8,7 +8,8 @@ import (
 	"github.com/urakata/urakata/shared/model"
 )
 
-// Matcher finds the target system's record of a source employee.
+// Matcher finds the target system's record of a source employee. A plan calls Match from
+// several goroutines at once (employees.Each).
 type Matcher interface {
 	// Match returns the target's employee (its IDs filled for the target connection) or an
 	// error that names the employee by code and source id only.
@@ -67,9 +68,6 @@ func orDash(s string) string {
 func (f *Flow) matcher(ctx context.Context, period model.PayPeriod) (Matcher, error) {
 	if f.sourceConn == f.targetConn {
 		return sameSystem{}, nil
-	}
-	if f.match != nil {
-		return f.match, nil
 	}
 	if f.targetLister == nil {
 		return nil, fmt.Errorf("target %s cannot list employees, so employees of %s cannot be matched to it", f.targetConn, f.sourceConn)

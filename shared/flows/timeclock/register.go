@@ -56,9 +56,9 @@ func New(env hub.FlowEnv) (hub.Flow, error) {
 		return nil, fmt.Errorf("flow %s: %w", c.Name, err)
 	}
 	f := &Flow{
-		name: c.Name, sourceConn: c.Source, targetConn: c.Target,
+		sourceConn: c.Source, targetConn: c.Target,
 		source: src, target: dst, sheets: sheets, rules: rules,
-		now: env.Now, logger: env.Logger,
+		now:        env.Now,
 		matchOrder: []string{"code", "email"},
 	}
 	if f.now == nil {

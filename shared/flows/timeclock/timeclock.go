@@ -13,11 +13,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"time"
 
 	"github.com/urakata/urakata/shared/fault"
+	"github.com/urakata/urakata/shared/flows/internal/employees"
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/model"
 	"github.com/urakata/urakata/shared/payroll"
@@ -28,7 +28,6 @@ const TypeName = "timeclock-to-payroll"
 
 // Flow is one configured timeclock-to-payroll flow.
 type Flow struct {
-	name       string
 	sourceConn string
 	targetConn string
 	source     hub.AttendanceSource
@@ -38,9 +37,7 @@ type Flow struct {
 	sheets hub.TimesheetTarget
 	rules  payroll.Rules
 	now    func() time.Time
-	logger *slog.Logger
 	// Employee matching when source and target are different systems.
-	match        Matcher
 	targetLister hub.EmployeeSource
 	matchOrder   []string
 	overrides    map[string]string
@@ -62,7 +59,8 @@ type Payload struct {
 	Days []model.AttendanceDay `json:"days,omitempty"`
 }
 
-// Plan reads the source for the run's pay period and emits one summary per employee.
+// Plan reads the source for the run's pay period and emits one summary per employee, in
+// the source's order, reading a few employees at a time (employees.Each).
 func (f *Flow) Plan(ctx context.Context, run hub.Run, emit func(hub.Item) error) (string, error) {
 	period, err := f.period(run.Job.Period)
 	if err != nil {
@@ -76,55 +74,15 @@ func (f *Flow) Plan(ctx context.Context, run hub.Run, emit func(hub.Item) error)
 	if err != nil {
 		return "", err
 	}
-
-	// Employees are read a few at a time to hide each request's latency (the connection's
-	// limiter still bounds the rate), and emitted in the source's order: each listed
-	// employee gets a future, at most `readers` of them are in flight.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	futures := make(chan chan hub.Item, readers)
-	var listErr error
-	go func() {
-		defer close(futures)
-		for emp, err := range f.source.Employees(ctx, period) {
-			if err != nil {
-				listErr = fmt.Errorf("list employees of %s: %w", f.sourceConn, err)
-				return
-			}
-			fut := make(chan hub.Item, 1)
-			select {
-			case futures <- fut:
-			case <-ctx.Done():
-				return
-			}
-			target, err := match.Match(emp)
-			if err != nil {
-				fut <- hub.Item{NaturalKey: fmt.Sprintf("employee/%s/%s", emp.ID(f.sourceConn), period.Label()), Err: err}
-				continue
-			}
-			key := fmt.Sprintf("employee/%s/%s", target.ID(f.targetConn), period.Label())
-			go func() { fut <- f.item(ctx, emp, target, key, period, fetch) }()
+	return "", employees.Each(ctx, f.source, f.sourceConn, period, func(ctx context.Context, emp model.Employee) hub.Item {
+		target, err := match.Match(emp)
+		if err != nil {
+			return hub.Item{NaturalKey: fmt.Sprintf("employee/%s/%s", emp.ID(f.sourceConn), period.Label()), Err: err}
 		}
-	}()
-	var emitErr error
-	for fut := range futures {
-		it := <-fut
-		if emitErr != nil {
-			continue // drain what is in flight
-		}
-		if err := emit(it); err != nil {
-			emitErr = err
-			cancel()
-		}
-	}
-	if emitErr != nil {
-		return "", emitErr
-	}
-	return "", listErr
+		key := fmt.Sprintf("employee/%s/%s", target.ID(f.targetConn), period.Label())
+		return f.item(ctx, emp, target, key, period, fetch)
+	}, emit)
 }
-
-// readers is how many employees' time clocks a plan reads at once.
-const readers = 8
 
 // item reads and computes one employee's summary; what goes wrong for this employee alone is
 // the item's error, so the others are still paid.
@@ -234,25 +192,14 @@ func (f *Flow) ResolvePeriod(label string) (string, error) {
 // period resolves "YYYY-MM", or "" for the period that closed most recently.
 func (f *Flow) period(label string) (model.PayPeriod, error) {
 	if label != "" {
-		t, err := time.Parse("2006-01", label)
-		if err != nil {
-			return model.PayPeriod{}, fmt.Errorf("period %q: want YYYY-MM", label)
-		}
-		return payroll.PeriodFor(f.rules.ClosingDay, t.Year(), t.Month())
+		return payroll.PeriodNamed(f.rules.ClosingDay, label)
 	}
-	today := model.DateOf(f.now(), f.zone())
+	today := model.DateOf(f.now(), f.rules.Location())
 	cur, err := payroll.PeriodContaining(f.rules.ClosingDay, today)
 	if err != nil {
 		return model.PayPeriod{}, err
 	}
 	return payroll.PeriodContaining(f.rules.ClosingDay, cur.Start.AddDays(-1))
-}
-
-func (f *Flow) zone() *time.Location {
-	if f.rules.Zone != nil {
-		return f.rules.Zone
-	}
-	return payroll.JST
 }
 
 // reconcileTimesheet compares the planned days with the timesheet the target holds, date by
