@@ -257,7 +257,7 @@ func (a *analyzer) terms(text string, fix func(string) string) []term {
 }
 
 // analyze reads a question once for all Ask needs: its terms, and whether it asks for
-// another person's data (see aboutSomeoneElse).
+// another person's data (see someoneElseEN and someoneElseJA).
 func (a *analyzer) analyze(text string, fix func(string) string) (terms []term, someoneElse bool) {
 	text = normalize(text)
 	if DetectLang(text) == English {

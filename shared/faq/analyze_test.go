@@ -114,10 +114,7 @@ func TestTermsNormaliseJapanese(t *testing.T) {
 
 func TestAboutSomeoneElse(t *testing.T) {
 	t.Parallel()
-	an, err := sharedAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	kb := loadDemo(t)
 	for q, want := range map[string]bool{
 		"隣の人の給料は？":                                      true,
 		"田中さんの有給は何日残ってる？":                               true,
@@ -132,8 +129,11 @@ func TestAboutSomeoneElse(t *testing.T) {
 		"When do managers approve attendance?":          false,
 		"My manager asked me to work late, do I apply?": false,
 	} {
-		if got := an.aboutSomeoneElse(q); got != want {
-			t.Errorf("aboutSomeoneElse(%q) = %v; want %v", q, got, want)
+		if got := kb.AboutSomeoneElse(q); got != want {
+			t.Errorf("AboutSomeoneElse(%q) = %v; want %v", q, got, want)
+		}
+		if got := kb.Ask(q).Reason == SomeoneElse; got != want {
+			t.Errorf("Ask(%q) declines as someone else's: %v; want %v, as AboutSomeoneElse says", q, got, want)
 		}
 	}
 }

@@ -273,12 +273,9 @@ func (kb *KB) rank(scores []docScore, n int) []Match {
 // asks for another person's data.
 func (kb *KB) scores(question string) (scores []docScore, someoneElse bool) {
 	scores = make([]docScore, len(kb.entries))
-	question = strings.TrimSpace(question)
+	question = clip(question)
 	if question == "" {
 		return scores, false
-	}
-	if rs := []rune(question); len(rs) > maxQuestion {
-		question = string(rs[:maxQuestion])
 	}
 	terms, someoneElse := kb.an.analyze(kb.kanji.correct(normalize(question)), kb.vocab.fix)
 	kb.words.score(terms, scores)
@@ -292,6 +289,29 @@ func (kb *KB) scores(question string) (scores []docScore, someoneElse bool) {
 		}
 	}
 	return scores, someoneElse
+}
+
+// AboutSomeoneElse says whether a question asks for another person's data (隣の人の給料は？,
+// my manager's salary), as Ask does when it declines with SomeoneElse, without scoring the
+// entries: for a caller that answers the question from elsewhere (the chat bot's live
+// answers).
+func (kb *KB) AboutSomeoneElse(question string) bool {
+	question = clip(question)
+	if question == "" {
+		return false
+	}
+	// The spelling of English words changes terms only, not who a question is about.
+	_, someoneElse := kb.an.analyze(kb.kanji.correct(normalize(question)), nil)
+	return someoneElse
+}
+
+// clip trims a question and cuts it at maxQuestion characters.
+func clip(question string) string {
+	question = strings.TrimSpace(question)
+	if rs := []rune(question); len(rs) > maxQuestion {
+		question = string(rs[:maxQuestion])
+	}
+	return question
 }
 
 // Live is the knowledge base in use, replaced whole on each reload (on a schedule, or

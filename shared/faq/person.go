@@ -30,14 +30,9 @@ var personalDataEN = set(
 	"payslip", "review", "evaluation", "phone", "bank", "earn", "make", "makes", "earns",
 )
 
-// aboutSomeoneElse says whether a question asks for another person's data: a person
-// (a name, 上司, my manager's) owning (の, 's) a kind of personal data within the next
-// few words.
-func (a *analyzer) aboutSomeoneElse(question string) bool {
-	_, yes := a.analyze(question, nil)
-	return yes
-}
-
+// someoneElseEN and someoneElseJA say whether a question asks for another person's data:
+// a person (a name, 上司, my manager's) owning (の, 's) a kind of personal data within the
+// next few words.
 func someoneElseEN(words []string) bool {
 	for i, w := range words {
 		if !otherPeopleEN[w] {

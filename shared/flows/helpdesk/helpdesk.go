@@ -154,7 +154,7 @@ func (f *Flow) Deliver(ctx context.Context, d hub.Delivery) (hub.Result, error) 
 		detail string
 	)
 	if intent := f.liveIntent(question); intent != nil {
-		r, detail, err = f.live(ctx, kb, q.Event, lang, intent)
+		r, detail, err = f.live(ctx, kb, q.Event, question, lang, intent)
 	} else {
 		r, detail = f.fromFAQ(kb, msg, question, lang)
 	}

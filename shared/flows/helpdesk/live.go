@@ -60,10 +60,11 @@ func (f *Flow) liveIntent(question string) *intent {
 	return nil
 }
 
-// live answers the asker's own figure, privately, or tells them why not.
-func (f *Flow) live(ctx context.Context, kb *faq.KB, ev model.ChatEvent, lang faq.Lang, in *intent) (reply, string, error) {
+// live answers the asker's own figure, privately, or tells them why not. question is the
+// message's text without its addressing of the bot.
+func (f *Flow) live(ctx context.Context, kb *faq.KB, ev model.ChatEvent, question string, lang faq.Lang, in *intent) (reply, string, error) {
 	msg := ev.Message
-	if aboutSomeoneElse(kb, stripMentions(msg.Text)) || mentionsSomeone(msg.Text, ev.Type == directMessage) {
+	if aboutSomeoneElse(kb, question) || mentionsSomeone(msg.Text, ev.Type == directMessage) {
 		return reply{thread: say(lang, someoneElseJA, someoneElseEN)}, "declined: someone else's " + in.name, nil
 	}
 	today := model.DateOf(f.now(), f.zone)
@@ -255,5 +256,5 @@ func stripMentions(text string) string {
 // overtime and the like.
 func aboutSomeoneElse(kb *faq.KB, question string) bool {
 	q := ownWords.ReplaceAllString(figures.ReplaceAllString(question, " "), " ")
-	return otherPerson.MatchString(q) || kb.Ask(question).Reason == faq.SomeoneElse
+	return otherPerson.MatchString(q) || kb.AboutSomeoneElse(question)
 }
