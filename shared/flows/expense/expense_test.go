@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,12 +13,9 @@ import (
 
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/flows/expense"
+	"github.com/urakata/urakata/shared/flows/internal/flowtest"
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/model"
-	"github.com/urakata/urakata/shared/queue"
-	"github.com/urakata/urakata/shared/queue/sqlitequeue"
-	"github.com/urakata/urakata/shared/sqlitedb"
-	"github.com/urakata/urakata/shared/store/sqlitestore"
 )
 
 // expenses is a fake expense source.
@@ -105,37 +100,19 @@ func taxi(yen int64) model.ExpenseLine {
 }
 
 type harness struct {
-	t      *testing.T
-	src    *expenses
-	books  *books
-	chat   *chat
-	bf     hub.BoundFlow
-	engine *hub.Engine
-	worker *hub.Worker
-	q      *sqlitequeue.Queue
-	now    time.Time
+	*flowtest.Hub
+	src   *expenses
+	books *books
+	chat  *chat
+	flow  hub.Flow
+	now   time.Time
 }
 
 func newHarness(t *testing.T, mapping map[string]any) *harness {
 	t.Helper()
-	ctx := t.Context()
-	db, err := sqlitedb.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	q, err := sqlitequeue.New(db, sqlitequeue.Options{Name: "work", MaxReceives: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = q.Close() })
-	st, err := sqlitestore.New(db, sqlitestore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &harness{t: t, src: &expenses{}, books: &books{journals: map[string]model.JournalEntry{}},
+	h := &harness{Hub: flowtest.Open(t), src: &expenses{}, books: &books{journals: map[string]model.JournalEntry{}},
 		chat: &chat{byEmail: map[string]string{"hanako@demo.example": "D-hanako"}, messages: map[string][]string{}},
-		q:    q, now: time.Date(2026, 11, 27, 12, 0, 0, 0, tokyo)}
+		now:  time.Date(2026, 11, 27, 12, 0, 0, 0, tokyo)}
 	m := map[string]any{
 		"accounts":  map[string]string{"交通費": "旅費交通費"},
 		"tax_codes": map[string]string{"10": "課対仕入10%", "8": "課対仕入8%(軽)"},
@@ -144,53 +121,17 @@ func newHarness(t *testing.T, mapping map[string]any) *harness {
 	for k, v := range mapping {
 		m[k] = v
 	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	flow, err := expense.New(hub.FlowEnv{
 		Config: config.Flow{Name: "expenses", Type: expense.TypeName, Source: "books", Target: "books", Mapping: m},
 		Source: h.src, Target: h.books, Connections: map[string]any{"slack": h.chat},
-		Ledger: st, Zone: tokyo, Logger: quiet, Now: func() time.Time { return h.now },
+		Ledger: h.Ledger, Zone: tokyo, Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return h.now },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.bf = hub.BoundFlow{Name: "expenses", Target: "books", Flow: flow}
-	h.engine = &hub.Engine{Queue: q, Ledger: st, Cursors: st, Logger: quiet}
-	h.worker = &hub.Worker{Queue: q, Ledger: st, Owner: "w", Logger: quiet, Engine: h.engine,
-		Flows: func(name string) (hub.BoundFlow, bool) { return h.bf, name == h.bf.Name }}
+	h.flow = flow
+	h.Bind(hub.BoundFlow{Name: "expenses", Target: "books", Flow: flow})
 	return h
-}
-
-// run plans job and works the queue until it is empty (retries are made visible at once),
-// returning the plan's stats and the statuses of every handled message.
-func (h *harness) run(job hub.Job) (hub.PlanStats, []hub.Status) {
-	h.t.Helper()
-	ctx := h.t.Context()
-	stats, err := h.engine.Plan(ctx, h.bf, hub.Run{ID: job.RunID, Job: job})
-	if err != nil {
-		h.t.Fatalf("plan: %v", err)
-	}
-	var statuses []hub.Status
-	for range 50 {
-		msgs, err := h.q.Receive(ctx, queue.ReceiveOptions{Max: 10, Visibility: time.Minute})
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		if len(msgs) == 0 {
-			return stats, statuses
-		}
-		for _, m := range msgs {
-			d := h.worker.Handle(ctx, m)
-			statuses = append(statuses, d.Status)
-			if d.Action == hub.RetryLater {
-				d.Delay = 0
-			}
-			if err := hub.Apply(ctx, h.q, m, d); err != nil {
-				h.t.Fatal(err)
-			}
-		}
-	}
-	h.t.Fatal("the queue never drained")
-	return stats, statuses
 }
 
 func count(statuses []hub.Status, s hub.Status) int {
@@ -211,7 +152,7 @@ func TestPollingPostsEachApprovedExpenseOnceAndTellsTheEmployee(t *testing.T) {
 		report("E2", "E001", "hanako@demo.example", time.Date(2026, 11, 21, 10, 0, 0, 0, tokyo), taxi(1100), taxi(2200)),
 		report("E3", "E002", "jiro@demo.example", time.Time{}, taxi(500)), // not approved
 	}
-	stats, statuses := h.run(hub.Job{Flow: "expenses", RunID: "poll-1"})
+	stats, statuses := h.Run(hub.Job{Flow: "expenses", RunID: "poll-1"})
 	if stats.Read != 2 || stats.Queued != 4 || stats.Failed != 0 || count(statuses, hub.StatusDelivered) != 4 {
 		t.Fatalf("first run: %+v %v; want 2 journals and 2 notices delivered", stats, statuses)
 	}
@@ -228,7 +169,7 @@ func TestPollingPostsEachApprovedExpenseOnceAndTellsTheEmployee(t *testing.T) {
 
 	// The next poll starts an hour (the overlap) before the cursor, the latest approval (E2):
 	// it reads E2 again, and the ledger absorbs its journal and its notice.
-	stats, statuses = h.run(hub.Job{Flow: "expenses", RunID: "poll-2"})
+	stats, statuses = h.Run(hub.Job{Flow: "expenses", RunID: "poll-2"})
 	if stats.Read != 1 || stats.Queued != 0 || stats.Skipped != 2 || len(statuses) != 0 || h.books.posts != 2 {
 		t.Fatalf("second run: %+v %v, %d posts; want E2 read again and skipped", stats, statuses, h.books.posts)
 	}
@@ -238,8 +179,8 @@ func TestAWebhookAndAPollForOneExpensePostOneJournal(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	h.src.reports = []model.ExpenseReport{report("E9", "E001", "hanako@demo.example", time.Date(2026, 11, 26, 9, 0, 0, 0, tokyo), taxi(4400))}
-	h.run(hub.Job{Flow: "expenses", RunID: "wh-1", Trigger: "webhook", Event: &hub.WebhookEvent{ID: "d-1", Resource: "E9"}})
-	h.run(hub.Job{Flow: "expenses", RunID: "poll-1"})
+	h.Run(hub.Job{Flow: "expenses", RunID: "wh-1", Trigger: "webhook", Event: &hub.WebhookEvent{ID: "d-1", Resource: "E9"}})
+	h.Run(hub.Job{Flow: "expenses", RunID: "poll-1"})
 	if h.books.posts != 1 || len(h.chat.messages["D-hanako"]) != 1 {
 		t.Errorf("%d posts, %d notices; want one of each", h.books.posts, len(h.chat.messages["D-hanako"]))
 	}
@@ -252,7 +193,7 @@ func TestATargetThatAlreadyHoldsTheJournalIsNotWrittenAgain(t *testing.T) {
 	h.src.reports = []model.ExpenseReport{r}
 	// Someone (or a worker that died before settling) already posted it.
 	h.books.journals["urakata-expense-E5"] = model.JournalEntry{SourceRef: "urakata-expense-E5"}
-	_, statuses := h.run(hub.Job{Flow: "expenses", RunID: "poll-1"})
+	_, statuses := h.Run(hub.Job{Flow: "expenses", RunID: "poll-1"})
 	if h.books.posts != 0 || count(statuses, hub.StatusSkipped) != 1 {
 		t.Errorf("%d posts, statuses %v; want no post and the journal delivery skipped", h.books.posts, statuses)
 	}
@@ -264,7 +205,7 @@ func TestPeopleChatCannotFindAreListedOrToldThroughTheFallback(t *testing.T) {
 
 	h := newHarness(t, nil)
 	h.src.reports = []model.ExpenseReport{r}
-	stats, _ := h.run(hub.Job{Flow: "expenses", RunID: "poll-1"})
+	stats, _ := h.Run(hub.Job{Flow: "expenses", RunID: "poll-1"})
 	if stats.Failed != 1 || len(stats.ItemErrors) != 1 || !strings.Contains(stats.ItemErrors[0].Error, "E777") || strings.Contains(stats.ItemErrors[0].Error, "nobody@") {
 		t.Fatalf("without a fallback: %+v; want one item error naming the code and not the email", stats)
 	}
@@ -274,7 +215,7 @@ func TestPeopleChatCannotFindAreListedOrToldThroughTheFallback(t *testing.T) {
 
 	h = newHarness(t, map[string]any{"notify_fallback": "C-backoffice"})
 	h.src.reports = []model.ExpenseReport{r}
-	h.run(hub.Job{Flow: "expenses", RunID: "poll-1"})
+	h.Run(hub.Job{Flow: "expenses", RunID: "poll-1"})
 	msgs := h.chat.messages["C-backoffice"]
 	if len(msgs) != 1 || !strings.Contains(msgs[0], "E777") || strings.Contains(msgs[0], "1200") || strings.Contains(msgs[0], "出張") {
 		t.Errorf("fallback channel got %q; want the code and the reference, without amount or title", msgs)
@@ -282,7 +223,7 @@ func TestPeopleChatCannotFindAreListedOrToldThroughTheFallback(t *testing.T) {
 
 	h = newHarness(t, map[string]any{"chat_users": map[string]string{"E777": "D-override"}})
 	h.src.reports = []model.ExpenseReport{r}
-	h.run(hub.Job{Flow: "expenses", RunID: "poll-1"})
+	h.Run(hub.Job{Flow: "expenses", RunID: "poll-1"})
 	if len(h.chat.messages["D-override"]) != 1 {
 		t.Errorf("override channel got %q; want the notice", h.chat.messages["D-override"])
 	}
@@ -294,7 +235,7 @@ func TestAnExpenseThatCannotBeBookedIsAFailureAndNothingIsPosted(t *testing.T) {
 	bad := report("E4", "E001", "hanako@demo.example", time.Date(2026, 11, 26, 9, 0, 0, 0, tokyo),
 		model.ExpenseLine{Category: "接待", Amount: model.Yen(5000), TaxAmount: model.Yen(454), TaxRate: 10})
 	h.src.reports = []model.ExpenseReport{bad}
-	stats, _ := h.run(hub.Job{Flow: "expenses", RunID: "poll-1"})
+	stats, _ := h.Run(hub.Job{Flow: "expenses", RunID: "poll-1"})
 	if stats.Failed != 1 || !strings.Contains(stats.ItemErrors[0].Error, "mapping.accounts") || h.books.posts != 0 {
 		t.Errorf("%+v, %d posts; want one failure pointing at mapping.accounts and no post", stats, h.books.posts)
 	}
@@ -304,7 +245,7 @@ func TestAWebhookForAnExpenseNotApprovedPostsNothing(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	h.src.reports = []model.ExpenseReport{report("E6", "E001", "hanako@demo.example", time.Time{}, taxi(100))}
-	stats, _ := h.run(hub.Job{Flow: "expenses", RunID: "wh-1", Event: &hub.WebhookEvent{ID: "d-6", Resource: "E6"}})
+	stats, _ := h.Run(hub.Job{Flow: "expenses", RunID: "wh-1", Event: &hub.WebhookEvent{ID: "d-6", Resource: "E6"}})
 	if stats.Read != 0 || h.books.posts != 0 {
 		t.Errorf("%+v, %d posts; want nothing read or posted", stats, h.books.posts)
 	}
@@ -315,7 +256,7 @@ func TestANoticeWaitsForItsJournal(t *testing.T) {
 	h := newHarness(t, nil)
 	h.src.reports = []model.ExpenseReport{report("E8", "E001", "hanako@demo.example", time.Date(2026, 11, 26, 9, 0, 0, 0, tokyo), taxi(2000))}
 	h.books.failNext = 1
-	_, statuses := h.run(hub.Job{Flow: "expenses", RunID: "poll-1"})
+	_, statuses := h.Run(hub.Job{Flow: "expenses", RunID: "poll-1"})
 	// The journal fails once; the notice, handled next, finds no journal and waits; then
 	// both go through: two retries, two deliveries, one post, one notice.
 	if count(statuses, hub.StatusRetry) != 2 || count(statuses, hub.StatusDelivered) != 2 || h.books.posts != 1 || len(h.chat.messages["D-hanako"]) != 1 {

@@ -18,7 +18,7 @@ func TestExpensesOfReportsTheAskersClaimsFromTheLedger(t *testing.T) {
 		report("E1", "E001", "hanako@demo.example", at(20), taxi(3300)),
 		report("E2", "E002", "jiro@demo.example", at(21), taxi(1100)),
 	}
-	tracker := h.bf.Flow.(hub.ExpenseTracker)
+	tracker := h.flow.(hub.ExpenseTracker)
 	hanako := model.Employee{Code: "E001", Email: "Hanako@demo.example"}
 	ctx := t.Context()
 
@@ -30,7 +30,7 @@ func TestExpensesOfReportsTheAskersClaimsFromTheLedger(t *testing.T) {
 		t.Fatalf("before any run: %+v; want E1 waiting", got)
 	}
 
-	h.run(hub.Job{Flow: "expenses", RunID: "poll-1"})
+	h.Run(hub.Job{Flow: "expenses", RunID: "poll-1"})
 	// A claim approved after the run has not been planned yet.
 	h.src.reports = append(h.src.reports,
 		report("E3", "E001", "hanako@demo.example", at(22), taxi(500)),

@@ -1,18 +1,11 @@
 package timeclock_test
 
 import (
-	"io"
-	"log/slog"
-	"path/filepath"
 	"testing"
-	"time"
 
+	"github.com/urakata/urakata/shared/flows/internal/flowtest"
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/model"
-	"github.com/urakata/urakata/shared/queue"
-	"github.com/urakata/urakata/shared/queue/sqlitequeue"
-	"github.com/urakata/urakata/shared/sqlitedb"
-	"github.com/urakata/urakata/shared/store/sqlitestore"
 )
 
 // TestRunsWriteEachSummaryOnce plans and delivers the flow on the embedded queue and ledger
@@ -20,52 +13,12 @@ import (
 // nothing, and a corrected punch writes that one employee's summary again.
 func TestRunsWriteEachSummaryOnce(t *testing.T) {
 	t.Parallel()
-	ctx := t.Context()
-	db, err := sqlitedb.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	q, err := sqlitequeue.New(db, sqlitequeue.Options{Name: "work", MaxReceives: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = q.Close() })
-	st, err := sqlitestore.New(db, sqlitestore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := flowtest.Open(t)
 	src, dst := sameSystem(), newTarget("freee-hr")
-	bf := hub.BoundFlow{Name: "timeclock", Target: "freee-hr", Flow: build(t, flowConfig("freee-hr", "freee-hr"), src, dst, planned)}
-	engine := &hub.Engine{Queue: q, Ledger: st, Cursors: st, Logger: quiet}
-	worker := &hub.Worker{Queue: q, Ledger: st, Owner: "worker-1", Logger: quiet,
-		Flows: func(name string) (hub.BoundFlow, bool) { return bf, name == bf.Name }}
-
+	h.Bind(hub.BoundFlow{Name: "timeclock", Target: "freee-hr", Flow: build(t, flowConfig("freee-hr", "freee-hr"), src, dst, planned)})
 	run := func(id string) (hub.PlanStats, []hub.Status) {
 		t.Helper()
-		stats, err := engine.Plan(ctx, bf, hub.Run{ID: id, Job: hub.Job{Period: "2026-10"}})
-		if err != nil {
-			t.Fatalf("plan %s: %v", id, err)
-		}
-		var statuses []hub.Status
-		for {
-			msgs, err := q.Receive(ctx, queue.ReceiveOptions{Max: 10, Visibility: time.Minute})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(msgs) == 0 {
-				return stats, statuses
-			}
-			for _, m := range msgs {
-				d := worker.Handle(ctx, m)
-				statuses = append(statuses, d.Status)
-				if err := hub.Apply(ctx, q, m, d); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
+		return h.Run(hub.Job{Flow: "timeclock", RunID: id, Period: "2026-10"})
 	}
 
 	stats, statuses := run("run-1")
