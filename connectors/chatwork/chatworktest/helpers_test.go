@@ -36,13 +36,7 @@ func start(t *testing.T, opts Options) *Server {
 
 // takeViolations returns the breaches so far and forgets them, for tests that cause some
 // on purpose.
-func takeViolations(s *Server) []Violation {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v := s.violations
-	s.violations = nil
-	return v
-}
+func takeViolations(s *Server) []Violation { return s.violations.Take() }
 
 // answer is a response read whole.
 type answer struct {

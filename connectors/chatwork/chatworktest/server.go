@@ -13,6 +13,7 @@ import (
 
 	"github.com/urakata/urakata/connectors/freee/freeetest"
 	"github.com/urakata/urakata/connectors/internal/sandboxkit"
+	"github.com/urakata/urakata/connectors/internal/sandboxkit/openapikit"
 )
 
 // DefaultToken is the API token the sandbox accepts unless Options.Tokens says others.
@@ -129,7 +130,7 @@ type Server struct {
 	webhooks   []WebhookSetting
 	deliveries []Delivery
 	requests   map[string]int
-	violations []Violation
+	violations openapikit.Recorder[Violation]
 }
 
 // cursorKey is where one token stands in one room's messages: GET messages is stateful
@@ -261,23 +262,13 @@ func (s *Server) Requests() map[string]int {
 
 // Violations lists the requests, responses and webhooks that broke the contract so far. A
 // client's tests should find it empty after their traffic.
-func (s *Server) Violations() []Violation {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.violations)
-}
+func (s *Server) Violations() []Violation { return s.violations.List() }
 
 // RevokeToken stops accepting token (401 Invalid API token), as when its owner reissues it.
 func (s *Server) RevokeToken(token string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.tokens, token)
-}
-
-func (s *Server) record(v Violation) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.violations = append(s.violations, v)
 }
 
 func (s *Server) count(op string) {
@@ -290,40 +281,22 @@ func (s *Server) count(op string) {
 }
 
 // Side says which party broke the contract.
-type Side string
+type Side = openapikit.Side
 
 const (
 	// RequestSide is a client request the contract does not allow (answered 400).
-	RequestSide Side = "request"
+	RequestSide = openapikit.RequestSide
 	// ResponseSide is a sandbox response the contract does not allow: a sandbox bug.
-	ResponseSide Side = "response"
+	ResponseSide = openapikit.ResponseSide
 	// WebhookSide is a webhook the sandbox sent that webhook.json does not allow: a
 	// sandbox bug, or a test's hand-made payload.
 	WebhookSide Side = "webhook"
 )
 
 // Violation records one request, response or webhook that did not match the contract, so
-// tests can assert that both the client and the sandbox kept to it.
-type Violation struct {
-	Side Side
-	// Op is the operation id (the webhook event type for a webhook).
-	Op     string
-	Method string
-	// Path is the request path as sent (no query).
-	Path string
-	// Status is the response status checked (0 for a request).
-	Status int
-	// Err is what the validator found wrong.
-	Err string
-}
-
-// String reads as one line for a test failure.
-func (v Violation) String() string {
-	if v.Side == ResponseSide {
-		return fmt.Sprintf("%s %s %s (%s): response %d: %s", v.Side, v.Method, v.Path, v.Op, v.Status, v.Err)
-	}
-	return fmt.Sprintf("%s %s %s (%s): %s", v.Side, v.Method, v.Path, v.Op, v.Err)
-}
+// tests can assert that both the client and the sandbox kept to it. Op is the operation id
+// (the webhook event type for a webhook).
+type Violation = openapikit.Violation
 
 // maxRequestBody bounds what the sandbox reads of a request: a message is at most 65,535
 // characters, a few hundred kilobytes form-encoded.
@@ -375,7 +348,7 @@ func (s *Server) serveAPI(r *http.Request, op *operation, h handler) reply {
 	default:
 		if err := op.request.Validate(op.requestInstance(r, body)); err != nil {
 			msg := schemaMessage(err)
-			s.record(Violation{Side: RequestSide, Op: op.ID, Method: r.Method, Path: r.URL.Path, Err: msg})
+			s.violations.Record(Violation{Side: RequestSide, Op: op.ID, Method: r.Method, Path: r.URL.Path, Err: msg})
 			rep = errorReply(http.StatusBadRequest, "chatworktest: the request breaks the contract: "+msg)
 			break
 		}
@@ -405,7 +378,7 @@ func (s *Server) checked(r *http.Request, op *operation, rep reply, authenticate
 	}
 	if err := s.contract.checkResponse(op, rep, authenticated); err != nil {
 		msg := err.Error()
-		s.record(Violation{Side: ResponseSide, Op: op.ID, Method: r.Method, Path: r.URL.Path, Status: rep.status, Err: msg})
+		s.violations.Record(Violation{Side: ResponseSide, Op: op.ID, Method: r.Method, Path: r.URL.Path, Status: rep.status, Err: msg})
 		if s.opts.Strict {
 			return errorReply(http.StatusInternalServerError, "chatworktest: the sandbox's response broke the contract: "+msg)
 		}

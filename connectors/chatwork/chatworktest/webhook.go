@@ -211,7 +211,7 @@ func (s *Server) deliver(ctx context.Context, w WebhookSetting, p Payload) Deliv
 		return d
 	}
 	if err := s.contract.checkWebhook(req.Header, req.URL.Query(), body); err != nil {
-		s.record(Violation{Side: WebhookSide, Op: p.EventType, Method: req.Method, Path: req.URL.Path, Err: err.Error()})
+		s.violations.Record(Violation{Side: WebhookSide, Op: p.EventType, Method: req.Method, Path: req.URL.Path, Err: err.Error()})
 	}
 	resp, err := s.opts.WebhookClient.Do(req)
 	if err != nil {

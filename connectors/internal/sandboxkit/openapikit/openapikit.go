@@ -239,3 +239,13 @@ func (r *Recorder[V]) List() []V {
 	defer r.mu.Unlock()
 	return slices.Clone(r.list)
 }
+
+// Take returns what was recorded so far and forgets it, for a test that breaks the
+// description on purpose and checks each breach once.
+func (r *Recorder[V]) Take() []V {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	list := r.list
+	r.list = nil
+	return list
+}

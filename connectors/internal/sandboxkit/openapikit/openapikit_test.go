@@ -156,3 +156,20 @@ func TestRecorderListsACopyInOrder(t *testing.T) {
 		t.Errorf("List = %v, want [a b]", again)
 	}
 }
+
+func TestRecorderTakeReturnsWhatWasRecordedAndForgetsIt(t *testing.T) {
+	t.Parallel()
+	var r Recorder[string]
+	r.Record("a")
+	r.Record("b")
+	if got := r.Take(); len(got) != 2 || got[0] != "a" || got[1] != "b" {
+		t.Fatalf("Take = %v, want [a b]", got)
+	}
+	if got := r.List(); len(got) != 0 {
+		t.Errorf("List after Take = %v, want nothing", got)
+	}
+	r.Record("c")
+	if got := r.Take(); len(got) != 1 || got[0] != "c" {
+		t.Errorf("Take = %v, want only what came after the last Take", got)
+	}
+}
