@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/httpx"
 	"github.com/urakata/urakata/shared/secrets"
@@ -59,12 +60,9 @@ func NewClient(hc *httpx.Client, token secrets.Secret, baseURL string) (*Client,
 	if baseURL == "" {
 		baseURL = DefaultBaseURL
 	}
-	u, err := url.Parse(baseURL)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("%s: base URL %q is not an absolute URL", Vendor, baseURL)
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
+	u, err := rest.BaseURL(Vendor, baseURL)
+	if err != nil {
+		return nil, err
 	}
 	c := &Client{http: hc, token: token, BaseURL: u, SecretName: "the connection's secret"}
 	c.common.client = c

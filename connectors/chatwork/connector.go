@@ -3,7 +3,6 @@ package chatwork
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math"
@@ -90,11 +89,11 @@ func New(_ context.Context, env hub.Env) (*Chat, error) {
 			return nil, fault.Permanent(op, err)
 		}
 	}
-	room, err := intSetting(env.Settings, "room_id", 0)
+	room, err := config.IntSetting(env.Settings, "room_id", 0)
 	if err != nil || room < 0 {
 		return nil, fault.Permanentf(op, "settings.room_id must be a Chatwork room id (a positive integer)")
 	}
-	per5, err := intSetting(env.Settings, "requests_per_5min", DefaultRequestsPer5Min)
+	per5, err := config.IntSetting(env.Settings, "requests_per_5min", DefaultRequestsPer5Min)
 	if err != nil || per5 <= 0 || per5 > math.MaxInt32 {
 		return nil, fault.Permanentf(op, "settings.requests_per_5min must be a positive integer")
 	}
@@ -308,26 +307,4 @@ func optionalID(s, what string) (int64, error) {
 		return 0, fmt.Errorf("%s %q is not a Chatwork id", what, s)
 	}
 	return id, nil
-}
-
-// intSetting reads an integer setting, whatever number type the config decoder produced.
-func intSetting(settings map[string]any, name string, def int64) (int64, error) {
-	switch v := settings[name].(type) {
-	case nil:
-		return def, nil
-	case int:
-		return int64(v), nil
-	case int64:
-		return v, nil
-	case float64:
-		if v != math.Trunc(v) {
-			return 0, fmt.Errorf("%s is not an integer", name)
-		}
-		return int64(v), nil
-	case json.Number:
-		return v.Int64()
-	case string:
-		return strconv.ParseInt(v, 10, 64)
-	}
-	return 0, fmt.Errorf("%s is not an integer", name)
 }

@@ -3,17 +3,14 @@ package freee
 import (
 	"cmp"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"maps"
-	"math"
-	"net/http"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/httpx"
@@ -77,11 +74,11 @@ var (
 // New builds the connection env describes.
 func New(_ context.Context, env hub.Env) (*HR, error) {
 	op := Vendor + ": connection " + env.Connection
-	companyID, err := intSetting(env.Settings, "company_id", 0)
+	companyID, err := config.IntSetting(env.Settings, "company_id", 0)
 	if err != nil || companyID <= 0 {
 		return nil, fault.Permanentf(op, "settings.company_id must be a positive integer")
 	}
-	perHour, err := intSetting(env.Settings, "requests_per_hour", DefaultRequestsPerHour)
+	perHour, err := config.IntSetting(env.Settings, "requests_per_hour", DefaultRequestsPerHour)
 	if err != nil || perHour <= 0 {
 		return nil, fault.Permanentf(op, "settings.requests_per_hour must be a positive integer")
 	}
@@ -288,7 +285,7 @@ func (h *HR) Attendance(ctx context.Context, emp model.Employee, period model.Pa
 func (h *HR) workRecords(ctx context.Context, id int64, period model.PayPeriod) ([]WorkRecord, error) {
 	get := func(year int, month time.Month) (*WorkRecordSummary, error) {
 		s, _, err := h.Client.WorkRecordSummaries.Get(ctx, id, year, int(month), &WorkRecordSummaryOptions{CompanyID: h.companyID, WorkRecords: true})
-		if notFound(err) {
+		if rest.NotFound(err) {
 			return nil, nil
 		}
 		if err != nil {
@@ -459,7 +456,7 @@ func (h *HR) GetWorkSummary(ctx context.Context, emp model.Employee, period mode
 		return model.WorkSummary{}, false, err
 	}
 	got, _, err := h.Client.WorkRecordSummaries.Get(ctx, id, period.Year, int(period.Month), &WorkRecordSummaryOptions{CompanyID: h.companyID})
-	if notFound(err) {
+	if rest.NotFound(err) {
 		return model.WorkSummary{}, false, nil
 	}
 	if err != nil {
@@ -509,31 +506,4 @@ func (h *HR) employeeID(emp model.Employee) (int64, error) {
 		return 0, fault.Permanentf(Vendor, "employee %q has no freee id in connection %s", emp.Code, h.connection)
 	}
 	return id, nil
-}
-
-func notFound(err error) bool {
-	var pe *fault.PermanentError
-	return errors.As(err, &pe) && pe.Status == http.StatusNotFound
-}
-
-// intSetting reads an integer setting, whatever number type the config decoder produced.
-func intSetting(settings map[string]any, name string, def int64) (int64, error) {
-	switch v := settings[name].(type) {
-	case nil:
-		return def, nil
-	case int:
-		return int64(v), nil
-	case int64:
-		return v, nil
-	case float64:
-		if v != math.Trunc(v) {
-			return 0, fmt.Errorf("%s is not an integer", name)
-		}
-		return int64(v), nil
-	case json.Number:
-		return v.Int64()
-	case string:
-		return strconv.ParseInt(v, 10, 64)
-	}
-	return 0, fmt.Errorf("%s is not an integer", name)
 }

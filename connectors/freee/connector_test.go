@@ -620,19 +620,3 @@ func TestHR_GetWorkSummary_transient(t *testing.T) {
 		t.Errorf("err = %v, ok %v; a 500 is transient, not 'holds nothing'", err, ok)
 	}
 }
-
-func TestIntSetting(t *testing.T) {
-	t.Parallel()
-	for _, v := range []any{7, int64(7), 7.0, json.Number("7"), "7"} {
-		got, err := intSetting(map[string]any{"n": v}, "n", 0)
-		if err != nil || got != 7 {
-			t.Errorf("intSetting(%T %v) = %d, %v", v, v, got, err)
-		}
-	}
-	if got, _ := intSetting(map[string]any{}, "n", 42); got != 42 {
-		t.Errorf("absent setting = %d; want the default", got)
-	}
-	if _, err := intSetting(map[string]any{"n": []int{1}}, "n", 0); err == nil {
-		t.Error("a list is not an integer")
-	}
-}

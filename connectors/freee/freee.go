@@ -131,32 +131,22 @@ func nextOffset(o *ListOptions, n int) int {
 	return offset + n
 }
 
-// all walks every page: list is called with each page's options until it reports no next
+// all walks every page (rest.Pages), starting at opts.Offset, until freee reports no next
 // page. It stops at the first error, which it yields.
 func all[T any](opts *ListOptions, list func(*ListOptions) ([]T, *Response, error)) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		page := ListOptions{}
-		if opts != nil {
-			page = *opts
-		}
-		for {
-			items, resp, err := list(&page)
-			if err != nil {
-				var zero T
-				yield(zero, err)
-				return
-			}
-			for _, it := range items {
-				if !yield(it, nil) {
-					return
-				}
-			}
-			if resp == nil || resp.NextOffset == 0 {
-				return
-			}
-			page.Offset = resp.NextOffset
-		}
+	from := ListOptions{}
+	if opts != nil {
+		from = *opts
 	}
+	return rest.Pages(from.Offset, func(offset int) ([]T, int, error) {
+		page := from
+		page.Offset = offset
+		items, resp, err := list(&page)
+		if resp == nil {
+			return items, 0, err
+		}
+		return items, resp.NextOffset, err
+	})
 }
 
 // tokyo is freee's wall clock, used for the times freee writes without an offset. Japan has

@@ -3,11 +3,8 @@ package freeeaccounting
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
-	"math"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -96,15 +93,15 @@ var (
 // New builds the connection env describes.
 func New(_ context.Context, env hub.Env) (*Accounting, error) {
 	op := Vendor + ": connection " + env.Connection
-	companyID, err := intSetting(env.Settings, "company_id", 0)
+	companyID, err := config.IntSetting(env.Settings, "company_id", 0)
 	if err != nil || companyID <= 0 {
 		return nil, fault.Permanentf(op, "settings.company_id must be a positive integer")
 	}
-	perDay, err := intSetting(env.Settings, "requests_per_day", DefaultRequestsPerDay)
+	perDay, err := config.IntSetting(env.Settings, "requests_per_day", DefaultRequestsPerDay)
 	if err != nil || perDay <= 0 {
 		return nil, fault.Permanentf(op, "settings.requests_per_day must be a positive integer")
 	}
-	lookback, err := intSetting(env.Settings, "approval_lookback_days", DefaultApprovalLookbackDays)
+	lookback, err := config.IntSetting(env.Settings, "approval_lookback_days", DefaultApprovalLookbackDays)
 	if err != nil || lookback < 0 || lookback > 3660 {
 		return nil, fault.Permanentf(op, "settings.approval_lookback_days must be an integer from 0 to 3660")
 	}
@@ -175,25 +172,3 @@ func New(_ context.Context, env hub.Env) (*Accounting, error) {
 
 // CompanyID is the freee company (事業所) the connection works in.
 func (a *Accounting) CompanyID() int64 { return a.companyID }
-
-// intSetting reads an integer setting, whatever number type the config decoder produced.
-func intSetting(settings map[string]any, name string, def int64) (int64, error) {
-	switch v := settings[name].(type) {
-	case nil:
-		return def, nil
-	case int:
-		return int64(v), nil
-	case int64:
-		return v, nil
-	case float64:
-		if v != math.Trunc(v) {
-			return 0, fmt.Errorf("%s is not an integer", name)
-		}
-		return int64(v), nil
-	case json.Number:
-		return v.Int64()
-	case string:
-		return strconv.ParseInt(v, 10, 64)
-	}
-	return 0, fmt.Errorf("%s is not an integer", name)
-}

@@ -4,14 +4,13 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/model"
 )
@@ -84,7 +83,7 @@ func (a *Accounting) approvedReport(ctx context.Context, listed ExpenseApplicati
 		return m.report, true, nil
 	}
 	app, _, err := a.Client.ExpenseApplications.Get(ctx, a.companyID, listed.ID)
-	if isNotFound(err) {
+	if rest.NotFound(err) {
 		return model.ExpenseReport{}, false, nil
 	}
 	if err != nil {
@@ -171,7 +170,7 @@ func (a *Accounting) report(ctx context.Context, app *ExpenseApplication) (model
 			if a.readReceipts {
 				rc, _, err := a.Client.Receipts.Get(ctx, a.companyID, pl.ReceiptID)
 				switch {
-				case isNotFound(err):
+				case rest.NotFound(err):
 				case err != nil:
 					return fail(err)
 				default:
@@ -227,9 +226,4 @@ func taxIncluded(amount int64, rate model.TaxRate) int64 {
 func idOrder(id string) int64 {
 	n, _ := strconv.ParseInt(id, 10, 64)
 	return n
-}
-
-func isNotFound(err error) bool {
-	var pe *fault.PermanentError
-	return errors.As(err, &pe) && pe.Status == http.StatusNotFound
 }

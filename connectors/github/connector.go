@@ -6,11 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"regexp"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/fault"
@@ -80,11 +77,11 @@ func New(_ context.Context, env hub.Env) (*Connection, error) {
 	if !repoName.MatchString(repo) || repo == "." || repo == ".." {
 		return nil, fault.Permanentf(op, "settings.repo %q is not a repository name", repo)
 	}
-	perHour, err := intSetting(env.Settings, "requests_per_hour", DefaultRequestsPerHour)
+	perHour, err := config.IntSetting(env.Settings, "requests_per_hour", DefaultRequestsPerHour)
 	if err != nil || perHour <= 0 {
 		return nil, fault.Permanentf(op, "settings.requests_per_hour must be a positive integer")
 	}
-	interval, err := durationSetting(env.Settings, "write_interval", DefaultWriteInterval)
+	interval, err := config.DurationSetting(env.Settings, "write_interval", DefaultWriteInterval)
 	if err != nil || interval < 0 {
 		return nil, fault.Permanentf(op, "settings.write_interval must be a duration such as 1s")
 	}
@@ -125,42 +122,6 @@ func ParseSecret(s secrets.Secret) (token, webhookSecret secrets.Secret, err err
 		webhookSecret = secrets.New(*doc.WebhookSecret)
 	}
 	return token, webhookSecret, nil
-}
-
-// intSetting reads an integer setting, whatever number type the config decoder produced.
-func intSetting(settings map[string]any, name string, def int64) (int64, error) {
-	switch v := settings[name].(type) {
-	case nil:
-		return def, nil
-	case int:
-		return int64(v), nil
-	case int64:
-		return v, nil
-	case float64:
-		if v != math.Trunc(v) {
-			return 0, fmt.Errorf("%s is not an integer", name)
-		}
-		return int64(v), nil
-	case json.Number:
-		return v.Int64()
-	case string:
-		return strconv.ParseInt(v, 10, 64)
-	}
-	return 0, fmt.Errorf("%s is not an integer", name)
-}
-
-// durationSetting reads a duration setting: a time.Duration as the config decoder gives
-// it, or Go duration text.
-func durationSetting(settings map[string]any, name string, def time.Duration) (time.Duration, error) {
-	switch v := settings[name].(type) {
-	case nil:
-		return def, nil
-	case time.Duration:
-		return v, nil
-	case string:
-		return time.ParseDuration(v)
-	}
-	return 0, fmt.Errorf("%s is not a duration", name)
 }
 
 // Repository names the repository the connection is set up for (settings owner and repo):

@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
-	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -84,7 +82,7 @@ func New(_ context.Context, env hub.Env) (*KOT, error) {
 	if err != nil {
 		return nil, fault.Permanent(op, err)
 	}
-	perMinute, err := intSetting(env.Settings, "requests_per_minute", DefaultRequestsPerMinute)
+	perMinute, err := config.IntSetting(env.Settings, "requests_per_minute", DefaultRequestsPerMinute)
 	if err != nil || perMinute <= 0 {
 		return nil, fault.Permanentf(op, "settings.requests_per_minute must be a positive integer")
 	}
@@ -523,26 +521,4 @@ func leaveCodes(v any) (map[string]model.LeaveKind, error) {
 		}
 	}
 	return out, nil
-}
-
-// intSetting reads an integer setting, whatever number type the config decoder produced.
-func intSetting(settings map[string]any, name string, def int64) (int64, error) {
-	switch v := settings[name].(type) {
-	case nil:
-		return def, nil
-	case int:
-		return int64(v), nil
-	case int64:
-		return v, nil
-	case float64:
-		if v != math.Trunc(v) {
-			return 0, fmt.Errorf("%s is not an integer", name)
-		}
-		return int64(v), nil
-	case json.Number:
-		return v.Int64()
-	case string:
-		return strconv.ParseInt(v, 10, 64)
-	}
-	return 0, fmt.Errorf("%s is not an integer", name)
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/model"
 )
 
@@ -146,7 +147,7 @@ func (s *DailyWorkingsService) List(ctx context.Context, opts *RangeOptions) ([]
 	if err != nil {
 		return nil, nil, fmt.Errorf("list daily workings: %w", err)
 	}
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, "daily-workings"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, "daily-workings"), nil)
 	if err != nil {
 		return nil, nil, err
 	}

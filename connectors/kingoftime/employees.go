@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/model"
 )
 
@@ -97,7 +98,7 @@ func (o *EmployeesOptions) values(division bool) url.Values {
 //
 //meta:operation GET /employees
 func (s *EmployeesService) List(ctx context.Context, opts *EmployeesOptions) ([]Employee, *Response, error) {
-	req, err := s.client.NewRequest(http.MethodGet, pathf(opts.values(true), "employees"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(opts.values(true), "employees"), nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -118,7 +119,7 @@ func (s *EmployeesService) Get(ctx context.Context, code string, opts *Employees
 	if code == "" {
 		return nil, nil, fmt.Errorf("get employee: the employee code is empty")
 	}
-	req, err := s.client.NewRequest(http.MethodGet, pathf(opts.values(false), "employees/%s", url.PathEscape(code)), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(opts.values(false), "employees/%s", url.PathEscape(code)), nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/httpx"
 	"github.com/urakata/urakata/shared/hub"
@@ -66,12 +67,9 @@ func NewClient(hc *httpx.Client, token secrets.Secret, baseURL string) (*Client,
 	if baseURL == "" {
 		baseURL = DefaultBaseURL
 	}
-	u, err := url.Parse(baseURL)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("%s: base URL %q is not an absolute URL", Vendor, baseURL)
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
+	u, err := rest.BaseURL(Vendor, baseURL)
+	if err != nil {
+		return nil, err
 	}
 	c := &Client{http: hc, token: token, BaseURL: u, Windows: RestrictedHours, Now: time.Now, SecretName: "the connection's secret"}
 	c.common.client = c
@@ -202,13 +200,4 @@ const ScopeRestrictedHours = "restricted-hours"
 
 func restricted(op string, wait time.Duration, cause error) error {
 	return &fault.RateLimitedError{Op: op, RetryAfter: max(wait, 0), Scope: ScopeRestrictedHours, Err: cause}
-}
-
-// pathf builds a request path with its query.
-func pathf(q url.Values, format string, args ...any) string {
-	p := fmt.Sprintf(format, args...)
-	if len(q) > 0 {
-		p += "?" + q.Encode()
-	}
-	return p
 }

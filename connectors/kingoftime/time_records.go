@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/model"
 )
 
@@ -85,7 +86,7 @@ func (s *TimeRecordsService) List(ctx context.Context, opts *TimeRecordsOptions)
 	if len(keys) > 0 {
 		q.Set("employeeKeys", strings.Join(keys, ","))
 	}
-	req, err := s.client.NewRequest(http.MethodGet, pathf(q, "daily-workings/timerecord"), nil)
+	req, err := s.client.NewRequest(http.MethodGet, rest.Path(q, "daily-workings/timerecord"), nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/httpx"
 	"github.com/urakata/urakata/shared/secrets"
 )
@@ -86,12 +87,9 @@ func NewClient(baseURL string, token secrets.Secret, opts ...Option) (*Client, e
 	if baseURL == "" {
 		baseURL = DefaultBaseURL
 	}
-	u, err := url.Parse(baseURL)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("%s: base URL %q is not an absolute URL", Vendor, baseURL)
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
+	u, err := rest.BaseURL(Vendor, baseURL)
+	if err != nil {
+		return nil, err
 	}
 	c := &Client{BaseURL: u, token: token, methods: map[string]*httpx.Client{}, pacer: newChannelPacer(PostInterval)}
 	for _, o := range opts {
@@ -241,30 +239,20 @@ func pathf(method string, q url.Values) string {
 	return method + "?" + q.Encode()
 }
 
-// all walks every page: list is called with each page's options until Slack gives no next
-// cursor. It stops at the first error, which it yields.
+// all walks every page (rest.Pages), starting at opts.Cursor, until Slack gives no next
+// cursor or repeats the one just read. It stops at the first error, which it yields.
 func all[T any](opts *ListOptions, list func(*ListOptions) ([]T, *Response, error)) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		page := ListOptions{}
-		if opts != nil {
-			page = *opts
-		}
-		for {
-			items, resp, err := list(&page)
-			if err != nil {
-				var zero T
-				yield(zero, err)
-				return
-			}
-			for _, it := range items {
-				if !yield(it, nil) {
-					return
-				}
-			}
-			if resp == nil || resp.NextCursor == "" || resp.NextCursor == page.Cursor {
-				return
-			}
-			page.Cursor = resp.NextCursor
-		}
+	from := ListOptions{}
+	if opts != nil {
+		from = *opts
 	}
+	return rest.Pages(from.Cursor, func(cursor string) ([]T, string, error) {
+		page := from
+		page.Cursor = cursor
+		items, resp, err := list(&page)
+		if resp == nil {
+			return items, "", err
+		}
+		return items, resp.NextCursor, err
+	})
 }

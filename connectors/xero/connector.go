@@ -9,10 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"math"
-	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -124,15 +121,15 @@ var (
 // New builds the connection env describes.
 func New(_ context.Context, env hub.Env) (*Xero, error) {
 	op := Vendor + ": connection " + env.Connection
-	perMinute, err := intSetting(env.Settings, "requests_per_minute", DefaultRequestsPerMinute)
+	perMinute, err := config.IntSetting(env.Settings, "requests_per_minute", DefaultRequestsPerMinute)
 	if err != nil || perMinute <= 0 {
 		return nil, fault.Permanentf(op, "settings.requests_per_minute must be a positive integer")
 	}
-	currency := strings.ToUpper(cmp.Or(stringSetting(env.Settings, "currency"), "JPY"))
+	currency := strings.ToUpper(cmp.Or(config.StringSetting(env.Settings, "currency"), "JPY"))
 	if len(currency) != 3 || strings.Trim(currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 		return nil, fault.Permanentf(op, "settings.currency %q is not an ISO 4217 code", currency)
 	}
-	status := strings.ToUpper(cmp.Or(stringSetting(env.Settings, "journal_status"), JournalPosted))
+	status := strings.ToUpper(cmp.Or(config.StringSetting(env.Settings, "journal_status"), JournalPosted))
 	if status != JournalPosted && status != JournalDraft {
 		return nil, fault.Permanentf(op, "settings.journal_status must be POSTED or DRAFT")
 	}
@@ -155,7 +152,7 @@ func New(_ context.Context, env hub.Env) (*Xero, error) {
 		Connection:  env.Connection,
 		SecretName:  cmp.Or(env.SecretName, env.Connection),
 		Credentials: creds,
-		TokenURL:    stringSetting(env.Settings, "token_url"),
+		TokenURL:    config.StringSetting(env.Settings, "token_url"),
 		Store:       env.Tokens,
 		Logger:      env.Logger,
 	})
@@ -167,7 +164,7 @@ func New(_ context.Context, env hub.Env) (*Xero, error) {
 	if err != nil {
 		return nil, fault.Permanent(op, err)
 	}
-	tenant := stringSetting(env.Settings, "tenant_id")
+	tenant := config.StringSetting(env.Settings, "tenant_id")
 	if tenant != "" {
 		client.SetTenant(tenant)
 	}
@@ -180,10 +177,10 @@ func New(_ context.Context, env hub.Env) (*Xero, error) {
 		journalStatus:    status,
 		trackingCategory: tracking,
 		earnings: TimesheetRates{
-			Ordinary:  stringSetting(env.Settings, "ordinary_earnings_rate_id"),
-			Overtime:  stringSetting(env.Settings, "overtime_earnings_rate_id"),
-			Holiday:   stringSetting(env.Settings, "holiday_earnings_rate_id"),
-			LateNight: stringSetting(env.Settings, "late_night_earnings_rate_id"),
+			Ordinary:  config.StringSetting(env.Settings, "ordinary_earnings_rate_id"),
+			Overtime:  config.StringSetting(env.Settings, "overtime_earnings_rate_id"),
+			Holiday:   config.StringSetting(env.Settings, "holiday_earnings_rate_id"),
+			LateNight: config.StringSetting(env.Settings, "late_night_earnings_rate_id"),
 		},
 		webhookKey:  webhookKey,
 		maxEventAge: DefaultMaxEventAge,
@@ -279,38 +276,6 @@ func idempotencyKey(kind string, parts ...string) string {
 		h.Write([]byte{0})
 	}
 	return "urakata-" + kind + "-" + hex.EncodeToString(h.Sum(nil))[:40]
-}
-
-func notFound(err error) bool {
-	var pe *fault.PermanentError
-	return errors.As(err, &pe) && pe.Status == http.StatusNotFound
-}
-
-func stringSetting(settings map[string]any, name string) string {
-	s, _ := settings[name].(string)
-	return strings.TrimSpace(s)
-}
-
-// intSetting reads an integer setting, whatever number type the config decoder produced.
-func intSetting(settings map[string]any, name string, def int64) (int64, error) {
-	switch v := settings[name].(type) {
-	case nil:
-		return def, nil
-	case int:
-		return int64(v), nil
-	case int64:
-		return v, nil
-	case float64:
-		if v != math.Trunc(v) {
-			return 0, fmt.Errorf("%s is not an integer", name)
-		}
-		return int64(v), nil
-	case json.Number:
-		return v.Int64()
-	case string:
-		return strconv.ParseInt(v, 10, 64)
-	}
-	return 0, fmt.Errorf("%s is not an integer", name)
 }
 
 // parseWebhookKey reads the optional webhook_key of a connection secret; ParseCredentials

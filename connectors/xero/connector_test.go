@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/connectors/xero/xerotest"
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/httpx"
@@ -585,7 +586,7 @@ func TestXero_Expense(t *testing.T) {
 		}
 	}
 	_, err := x.Expense(t.Context(), "00000000-0000-4000-8000-000000000000")
-	if !notFound(err) {
+	if !rest.NotFound(err) {
 		t.Fatalf("err = %v; want a permanent 404", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/model"
 )
@@ -426,7 +427,7 @@ func TestErrorPaths(t *testing.T) {
 				writeRaw(w, 404, `{"Title":"NotFound","Status":404,"Detail":"Resource was not found"}`)
 			},
 			check: func(t *testing.T, err error) {
-				if !notFound(err) {
+				if !rest.NotFound(err) {
 					t.Fatalf("err = %v; want a permanent 404", err)
 				}
 			}},

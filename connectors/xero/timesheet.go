@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/model"
 )
@@ -238,7 +239,7 @@ func (x *Xero) replaceLines(ctx context.Context, op string, t *Timesheet, want p
 	slices.SortFunc(deletes, func(a, b TimesheetLine) int { return cmp.Compare(a.TimesheetLineID, b.TimesheetLineID) })
 	for _, l := range deletes {
 		// A line already gone (a retry after a lost answer) is what a delete wants.
-		if _, err := x.Client.Timesheets.DeleteLine(ctx, t.TimesheetID, l.TimesheetLineID); err != nil && !notFound(err) {
+		if _, err := x.Client.Timesheets.DeleteLine(ctx, t.TimesheetID, l.TimesheetLineID); err != nil && !rest.NotFound(err) {
 			return "", fmt.Errorf("%s: %w", op, err)
 		}
 	}

@@ -240,29 +240,16 @@ func nextPage(p *Pagination, current, n int) int {
 	return 0
 }
 
-// all walks every page: list is called with each page's options until it reports no next
+// all walks every page (rest.Pages), starting at opts.Page, until Xero reports no next
 // page. It stops at the first error, which it yields.
 func all[T any](opts *ListOptions, list func(*ListOptions) ([]T, *Response, error)) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		page := ListOptions{Page: opts.page()}
-		for {
-			items, resp, err := list(&page)
-			if err != nil {
-				var zero T
-				yield(zero, err)
-				return
-			}
-			for _, it := range items {
-				if !yield(it, nil) {
-					return
-				}
-			}
-			if resp == nil || resp.NextPage == 0 {
-				return
-			}
-			page.Page = resp.NextPage
+	return rest.Pages(opts.page(), func(page int) ([]T, int, error) {
+		items, resp, err := list(&ListOptions{Page: page})
+		if resp == nil {
+			return items, 0, err
 		}
-	}
+		return items, resp.NextPage, err
+	})
 }
 
 // quote writes s as a string literal of Xero's where filter.

@@ -1,19 +1,24 @@
 // Package rest is the request core the go-github-shaped vendor clients (freee HR, freee 会計,
 // Xero) share: resolving a path against the API root, encoding a JSON body, sending it with
 // the connection's bearer token through httpx, and decoding the JSON answer. Each vendor
-// keeps what is its own (headers, pagination, error bodies) in its package.
+// keeps what is its own (headers, page cursors, error bodies) in its package. The clients
+// not built on Client (KING OF TIME, Chatwork, Slack) take its smaller parts too: BaseURL,
+// Path, and Pages, the walk over every page of a list.
 package rest
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/httpx"
 	"github.com/urakata/urakata/shared/oauth"
 	"github.com/urakata/urakata/shared/secrets"
@@ -38,14 +43,25 @@ type Client struct {
 // New returns the core of vendor's client for the API at baseURL, which must be absolute;
 // a trailing slash is added so that relative paths resolve under it.
 func New(vendor string, hc *httpx.Client, auth oauth.Authorizer, baseURL string) (Client, error) {
-	u, err := url.Parse(baseURL)
+	u, err := BaseURL(vendor, baseURL)
+	if err != nil {
+		return Client{}, err
+	}
+	return Client{BaseURL: u, HTTP: hc, Auth: auth, Vendor: vendor}, nil
+}
+
+// BaseURL parses the API root of a vendor's client, which must be absolute, and adds a
+// trailing slash so that relative paths resolve under it. Every vendor client reads its
+// base URL this way, whether or not it is built on Client.
+func BaseURL(vendor, raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || u.Host == "" {
-		return Client{}, fmt.Errorf("%s: base URL %q is not an absolute URL", vendor, baseURL)
+		return nil, fmt.Errorf("%s: base URL %q is not an absolute URL", vendor, raw)
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
 	}
-	return Client{BaseURL: u, HTTP: hc, Auth: auth, Vendor: vendor}, nil
+	return u, nil
 }
 
 // NewRequest builds a request for path (relative to BaseURL, with its query) and body,
@@ -112,4 +128,38 @@ func Path(q url.Values, format string, args ...any) string {
 		p += "?" + q.Encode()
 	}
 	return p
+}
+
+// NotFound reports whether err is the vendor's 404: what was asked for does not exist.
+func NotFound(err error) bool {
+	var pe *fault.PermanentError
+	return errors.As(err, &pe) && pe.Status == http.StatusNotFound
+}
+
+// Pages walks every item of a paginated list. page reads the page at a cursor (an offset,
+// a page number, a vendor's token), starting at first, and returns its items and the
+// cursor of the page after it: the zero cursor when it was the last. The walk stops at the
+// first error, which it yields, and when a page names itself as the next, so that a vendor
+// repeating a cursor cannot keep it reading the same page.
+func Pages[T any, C comparable](first C, page func(C) ([]T, C, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var none C
+		for at := first; ; {
+			items, next, err := page(at)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			if next == none || next == at {
+				return
+			}
+			at = next
+		}
+	}
 }

@@ -2,13 +2,17 @@ package rest_test
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/urakata/urakata/connectors/internal/rest"
 	"github.com/urakata/urakata/connectors/internal/rest/resttest"
+	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/httpx"
 )
 
@@ -139,5 +143,118 @@ func TestPath(t *testing.T) {
 				t.Errorf("Path = %q; want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestNotFoundIsTheVendors404Only(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"a permanent 404, wrapped", fmt.Errorf("get: %w", &fault.PermanentError{Status: http.StatusNotFound}), true},
+		{"a permanent 400", &fault.PermanentError{Status: http.StatusBadRequest}, false},
+		{"a 404 that is not permanent", &httpx.StatusError{Status: http.StatusNotFound}, false},
+		{"no error", nil, false},
+	}
+	for _, tt := range tests {
+		if got := rest.NotFound(tt.err); got != tt.want {
+			t.Errorf("%s: NotFound = %v; want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// pager serves pages of a list keyed by cursor, recording the cursors asked for.
+type pager[C comparable] struct {
+	pages map[C]page[C]
+	asked []C
+}
+
+type page[C comparable] struct {
+	items []string
+	next  C
+	err   error
+}
+
+func (p *pager[C]) read(at C) ([]string, C, error) {
+	p.asked = append(p.asked, at)
+	pg := p.pages[at]
+	return pg.items, pg.next, pg.err
+}
+
+func TestPagesWalksFromTheFirstCursorUntilTheZeroOne(t *testing.T) {
+	t.Parallel()
+	p := &pager[int]{pages: map[int]page[int]{
+		100: {items: []string{"a", "b"}, next: 102},
+		102: {items: []string{"c"}, next: 103},
+		103: {items: nil, next: 0},
+	}}
+	var got []string
+	for it, err := range rest.Pages(100, p.read) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, it)
+	}
+	if !slices.Equal(got, []string{"a", "b", "c"}) || !slices.Equal(p.asked, []int{100, 102, 103}) {
+		t.Errorf("items %v from cursors %v; want a b c from 100 102 103", got, p.asked)
+	}
+}
+
+func TestPagesStopsAtAPageThatNamesItselfAsTheNext(t *testing.T) {
+	t.Parallel()
+	p := &pager[string]{pages: map[string]page[string]{
+		"":   {items: []string{"a"}, next: "c1"},
+		"c1": {items: []string{"b"}, next: "c1"},
+	}}
+	var got []string
+	for it, err := range rest.Pages("", p.read) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, it)
+	}
+	if !slices.Equal(got, []string{"a", "b"}) || len(p.asked) != 2 {
+		t.Errorf("items %v from cursors %q; want a b, each page read once", got, p.asked)
+	}
+}
+
+func TestPagesYieldsTheFirstErrorAndStops(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("page 2 failed")
+	p := &pager[int]{pages: map[int]page[int]{
+		1: {items: []string{"a"}, next: 2},
+		2: {items: []string{"ignored"}, next: 3, err: boom},
+		3: {items: []string{"never"}},
+	}}
+	var got []string
+	var errs []error
+	for it, err := range rest.Pages(1, p.read) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		got = append(got, it)
+	}
+	if !slices.Equal(got, []string{"a"}) || len(errs) != 1 || !errors.Is(errs[0], boom) || !slices.Equal(p.asked, []int{1, 2}) {
+		t.Errorf("items %v, errors %v, cursors %v; want a, then the error once, and no third page", got, errs, p.asked)
+	}
+}
+
+func TestPagesReadsNoFurtherOnceTheCallerStops(t *testing.T) {
+	t.Parallel()
+	p := &pager[int]{pages: map[int]page[int]{
+		1: {items: []string{"a", "b"}, next: 2},
+		2: {items: []string{"c"}},
+	}}
+	for it, err := range rest.Pages(1, p.read) {
+		if err != nil || it != "a" {
+			t.Fatalf("first item = %q, %v; want a", it, err)
+		}
+		break
+	}
+	if !slices.Equal(p.asked, []int{1}) {
+		t.Errorf("cursors asked = %v; want only the first page", p.asked)
 	}
 }
