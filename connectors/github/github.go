@@ -127,24 +127,8 @@ func mutating(method string) bool {
 // wait takes a token from l, or says RateLimited at once when the caller's deadline would
 // pass first, as httpx does for its own limiter.
 func wait(ctx context.Context, l *rate.Limiter, op string) error {
-	r := l.Reserve()
-	delay := r.Delay()
-	if delay == 0 {
-		return nil
-	}
-	if dl, ok := ctx.Deadline(); ok && time.Now().Add(delay).After(dl) {
-		r.Cancel()
-		return &fault.RateLimitedError{Op: op, RetryAfter: delay, Scope: "write-interval"}
-	}
-	timer := time.NewTimer(delay)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-ctx.Done():
-		r.Cancel()
-		return ctx.Err()
-	}
+	now := time.Now()
+	return httpx.Wait(ctx, l.ReserveN(now, 1), now, op, "write-interval")
 }
 
 // secondaryWait is how long to wait after a secondary rate limit that names no time: GitHub

@@ -7,7 +7,6 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/urakata/urakata/shared/fault"
 	"github.com/urakata/urakata/shared/httpx"
 )
 
@@ -122,22 +121,5 @@ func (p *channelPacer) reserve(channel string, now time.Time) *rate.Reservation 
 // returns a RateLimitedError at once, so the runtime can requeue instead of sleeping.
 func (p *channelPacer) wait(ctx context.Context, channel string) error {
 	now := time.Now()
-	r := p.reserve(channel, now)
-	delay := r.DelayFrom(now)
-	if delay <= 0 {
-		return nil
-	}
-	if dl, ok := ctx.Deadline(); ok && now.Add(delay).After(dl) {
-		r.CancelAt(now)
-		return &fault.RateLimitedError{Op: Vendor + ": chat.postMessage", RetryAfter: delay, Scope: "channel-pace"}
-	}
-	t := time.NewTimer(delay)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		r.CancelAt(time.Now())
-		return ctx.Err()
-	}
+	return httpx.Wait(ctx, p.reserve(channel, now), now, Vendor+": chat.postMessage", "channel-pace")
 }

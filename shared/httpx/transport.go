@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/urakata/urakata/shared/fault"
 )
 
@@ -55,14 +57,23 @@ func (c *Client) waitToken(ctx context.Context, op string) error {
 	if c.limiter == nil {
 		return nil
 	}
-	r := c.limiter.Reserve()
-	delay := r.Delay()
-	if delay == 0 {
+	now := time.Now()
+	return Wait(ctx, c.limiter.ReserveN(now, 1), now, op, "client-limit")
+}
+
+// Wait waits out r, a reservation made at now on a rate limiter. When the caller's deadline
+// would pass first it cancels r and returns a RateLimitedError naming op and scope at once,
+// instead of sleeping into the deadline, so the runtime can requeue the work for when the
+// limiter allows it; a cancelled context cancels r too. Connectors with limiters of their
+// own (a write interval, a per-channel pace) wait through it as the client waits for its.
+func Wait(ctx context.Context, r *rate.Reservation, now time.Time, op, scope string) error {
+	delay := r.DelayFrom(now)
+	if delay <= 0 {
 		return nil
 	}
-	if dl, ok := ctx.Deadline(); ok && time.Now().Add(delay).After(dl) {
-		r.Cancel()
-		return &fault.RateLimitedError{Op: op, RetryAfter: delay, Scope: "client-limit"}
+	if dl, ok := ctx.Deadline(); ok && now.Add(delay).After(dl) {
+		r.CancelAt(now)
+		return &fault.RateLimitedError{Op: op, RetryAfter: delay, Scope: scope}
 	}
 	timer := time.NewTimer(delay)
 	defer timer.Stop()
@@ -70,7 +81,7 @@ func (c *Client) waitToken(ctx context.Context, op string) error {
 	case <-timer.C:
 		return nil
 	case <-ctx.Done():
-		r.Cancel()
+		r.CancelAt(time.Now())
 		return ctx.Err()
 	}
 }
