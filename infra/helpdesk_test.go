@@ -142,9 +142,10 @@ func TestAChatBotGetsAFunctionOfItsOwn(t *testing.T) {
 			{"HelpdeskRole", map[string][]string{"HelpdeskLogs": logsWrite, "HelpdeskWorkQueue": union(sqsConsume, sqsSend),
 				"HelpdeskWorkDeadLetters": sqsSend, "Table": tableRW, "Key": kmsAll, "Key via secretsmanager": key,
 				"SecretsSLACK": secretRead, "SecretsCHATWORK": secretRead, "SecretsFREEEHR": secretRead, "SecretsGITHUB": secretRead}},
-			// It verifies the bots' events and queues them on the helpdesk's queue.
+			// It verifies the bots' events, queues them on the helpdesk's queue and writes
+			// their delivery ids to the table.
 			{"WebhookRole", map[string][]string{"WebhookLogs": logsWrite, "WorkQueue": sqsSend, "HelpdeskWorkQueue": sqsSend,
-				"Key": kmsEncrypt, "Key via secretsmanager": key, "SecretsSLACK": secretRead, "SecretsCHATWORK": secretRead}},
+				"Table": tableWrite, "Key": kmsAll, "Key via secretsmanager": key, "SecretsSLACK": secretRead, "SecretsCHATWORK": secretRead}},
 			// It queues the Chatwork bot's scheduled runs for the helpdesk, whose secrets it
 			// does not read: it does not build the bot.
 			{"ScheduleRole", map[string][]string{"ScheduleLogs": logsWrite, "WorkQueue": sqsSend, "HelpdeskWorkQueue": sqsSend,

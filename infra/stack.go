@@ -146,6 +146,10 @@ func NewHubStack(scope constructs.Construct, id string, props *HubStackProps) aw
 		function(WebhookFunction, "urakata: verifies vendors' webhooks and queues their events", 10*time.Second, 256))
 	work.Queue.GrantSendMessages(webhook.Role)
 	secrets.GrantRead(webhook.Role, p.WebhookSecrets)
+	// The ingress remembers each vendor delivery id in the table (store.Deliveries: a
+	// conditional put, and a delete when the enqueue fails), so that a vendor's retry is
+	// acknowledged and not queued twice.
+	table.GrantWriteData(webhook.Role)
 
 	scheduleProps := function(ScheduleFunction, "urakata: starts a scheduled flow's run", 15*time.Minute, 512)
 	scheduleProps.DeadLetters = scheduleDead

@@ -318,15 +318,17 @@ var (
 	tableRW    = []string{"dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
 		"dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:GetRecords",
 		"dynamodb:GetShardIterator", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"}
+	tableWrite = []string{"dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:UpdateItem"}
 	secretRead = []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"}
 )
 
 // wantGrants is what each role of the stack for p may do, by the rules README states: the
-// webhook function sends to the queues of the flows webhooks start and reads the secrets
-// of the connections that send them; the schedule function uses the table and sends to the
-// queues of scheduled flows; the worker and each function of its own use the table, take
-// from and send to their own queue, send to their own dead letters, and read their flows'
-// secrets; the replay function moves every dead letter back to its own queue.
+// webhook function sends to the queues of the flows webhooks start, reads the secrets of
+// the connections that send them and writes the delivery ids it has taken to the table;
+// the schedule function uses the table and sends to the queues of scheduled flows; the
+// worker and each function of its own use the table, take from and send to their own
+// queue, send to their own dead letters, and read their flows' secrets; the replay
+// function moves every dead letter back to its own queue.
 func wantGrants(p *plan.Plan) map[string]map[string][]string {
 	withSecrets := func(g map[string][]string, names []string) map[string][]string {
 		for _, n := range names {
@@ -338,7 +340,7 @@ func wantGrants(p *plan.Plan) map[string]map[string][]string {
 		return g
 	}
 	out := map[string]map[string][]string{
-		"WebhookRole": withSecrets(map[string][]string{"WebhookLogs": logsWrite, "WorkQueue": sqsSend, "Key": kmsEncrypt}, p.WebhookSecrets),
+		"WebhookRole": withSecrets(map[string][]string{"WebhookLogs": logsWrite, "WorkQueue": sqsSend, "Table": tableWrite, "Key": kmsAll}, p.WebhookSecrets),
 		"ScheduleRole": withSecrets(map[string][]string{"ScheduleLogs": logsWrite, "WorkQueue": sqsSend, "ScheduleDeadLetters": {"sqs:SendMessage"},
 			"Table": tableRW, "Key": kmsAll}, p.ScheduleSecrets),
 		"WorkerRole": withSecrets(map[string][]string{"WorkerLogs": logsWrite, "WorkQueue": union(sqsConsume, sqsSend), "WorkDeadLetters": sqsSend,
