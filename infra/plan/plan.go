@@ -162,19 +162,19 @@ func For(cfg *config.File) (*Plan, error) {
 	// Each function reads the secrets of the connections its role builds: the same rule the
 	// functions use to decide what to build (wiring.Needs), so a grant is never missing. A
 	// worker's concurrency is capped by the vendors of those same connections.
-	secretsOf := func(role wiring.Role) (secrets, vendors []string) {
-		conns, _ := wiring.Needs(cfg, role)
+	needs := func(role wiring.Role) (secrets, vendors, flows []string) {
+		conns, flows := wiring.Needs(cfg, role)
 		for _, name := range conns {
 			if c, ok := cfg.Connection(name); ok {
 				secrets, vendors = append(secrets, c.Secret), append(vendors, c.Vendor)
 			}
 		}
-		return names(secrets), vendors
+		return names(secrets), vendors, flows
 	}
-	p.WebhookSecrets, _ = secretsOf(wiring.RoleWebhook)
-	p.ScheduleSecrets, _ = secretsOf(wiring.RoleSchedule)
+	p.WebhookSecrets, _, _ = needs(wiring.RoleWebhook)
+	p.ScheduleSecrets, _, _ = needs(wiring.RoleSchedule)
 	var workerVendors []string
-	p.WorkerSecrets, workerVendors = secretsOf(wiring.RoleWorker)
+	p.WorkerSecrets, workerVendors, _ = needs(wiring.RoleWorker)
 	p.WorkerConcurrency = Concurrency(workerVendors)
 	for _, c := range cfg.Connections {
 		p.Secrets = append(p.Secrets, c.Secret)
@@ -186,20 +186,29 @@ func For(cfg *config.File) (*Plan, error) {
 		if !ok {
 			return nil, fmt.Errorf("plan: flow types of this hub.yaml run in a function %q, which infra cannot declare; it declares %v", name, slices.Sorted(maps.Keys(functionSpecs)))
 		}
-		role := wiring.FunctionRole(name)
 		fn := Function{Name: name, Description: spec.description, MemoryMiB: spec.memoryMiB}
 		var vendors []string
-		fn.Secrets, vendors = secretsOf(role)
+		fn.Secrets, vendors, fn.Flows = needs(wiring.FunctionRole(name))
 		fn.Concurrency = Concurrency(vendors)
-		_, fn.Flows = wiring.Needs(cfg, role)
 		for _, flow := range fn.Flows {
 			f, _ := cfg.Flow(flow)
-			fn.Webhook = fn.Webhook || f.Trigger.Webhook != nil
+			fn.Webhook = fn.Webhook || startedByWebhook(cfg, *f)
 			fn.Scheduled = fn.Scheduled || f.Trigger.Schedule != nil
 		}
 		p.Functions = append(p.Functions, fn)
 	}
 	return p, nil
+}
+
+// startedByWebhook reports whether webhooks start f: by its trigger, or by a connection
+// its type's AlsoTriggeredBy fields name (a push to a chat bot's kb_repo). It asks
+// wiring.Needs, the rule by which the webhook function builds its receivers and routes
+// their events, for the webhook connections of f alone, so the two cannot disagree.
+func startedByWebhook(cfg *config.File, f config.Flow) bool {
+	one := *cfg
+	one.Flows = []config.Flow{f}
+	conns, _ := wiring.Needs(&one, wiring.RoleWebhook)
+	return len(conns) > 0
 }
 
 // Routes is the functions' URAKATA_ROUTES: each flow a function of its own runs, as

@@ -30,7 +30,8 @@ const (
 func init() {
 	newFlow := func(hubcore.FlowEnv) (hubcore.Flow, error) { return nil, errors.New("not built in these tests") }
 	hubcore.RegisterFlowType(hubcore.FlowType{Name: sharedType, New: newFlow})
-	hubcore.RegisterFlowType(hubcore.FlowType{Name: botType, New: newFlow, Function: "helpdesk"})
+	// A push to the repository its kb_repo names starts it too, as the chat bot's does.
+	hubcore.RegisterFlowType(hubcore.FlowType{Name: botType, New: newFlow, Function: "helpdesk", AlsoTriggeredBy: []string{"kb_repo"}})
 }
 
 // hub is a hub.yaml with a scheduled freee flow, a webhook-triggered flow whose source
@@ -155,6 +156,19 @@ func TestForAFunctionOfItsOwn(t *testing.T) {
 		}
 		if !slices.Contains(p.WebhookSecrets, "CHATWORK") {
 			t.Errorf("webhook %q; want CHATWORK, to verify the bot's events", p.WebhookSecrets)
+		}
+	})
+	t.Run("a bot started only by pushes to its knowledge base's repository may be handed work by the webhook function", func(t *testing.T) {
+		cfg := hub(t)
+		cfg.Flows = append(cfg.Flows, config.Flow{Name: "bot-refresh", Type: botType, Source: "chat", Target: "chat",
+			Mapping: map[string]any{"kb_repo": "github"},
+			Trigger: config.Trigger{Schedule: &config.Schedule{Cron: "0 5 * * *", Zone: tokyo(t)}}})
+		p, err := For(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Functions) != 1 || !p.Functions[0].Webhook || !slices.Contains(p.WebhookSecrets, "GITHUB") {
+			t.Errorf("functions %+v, webhook secrets %q; want the helpdesk handed the pushes the webhook function verifies with GITHUB", p.Functions, p.WebhookSecrets)
 		}
 	})
 	t.Run("the bot's schedule is declared like any other, for the schedule function", func(t *testing.T) {
