@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,6 +19,7 @@ import (
 	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/queue"
 	"github.com/urakata/urakata/shared/queue/sqsqueue"
+	"github.com/urakata/urakata/shared/secrets"
 	"github.com/urakata/urakata/shared/secrets/awssecrets"
 	"github.com/urakata/urakata/shared/store/dynamostore"
 	"github.com/urakata/urakata/shared/wiring"
@@ -68,12 +70,28 @@ func Open(ctx context.Context, role wiring.Role, getenv func(string) string, opt
 	if err != nil {
 		return nil, fmt.Errorf("secrets: %w", err)
 	}
+	prefetch(ctx, sec, cfg, role)
 	home := q.Queue.(*sqsqueue.Queue)
 	return Assemble(ctx, cfg, Ports{
 		Queue: q, Store: st, Secrets: sec, MaxReceives: env.MaxReceives, Logger: log,
 		Owner: owner(getenv), Role: role, Routes: env.Routes,
 		Adopt: func(rec events.SQSMessage) queue.Message { return home.Adopt(Received(rec)) },
 	})
+}
+
+// prefetch reads the secrets of the connections role builds (wiring.Needs) all at once, so
+// that wiring.Build, which asks for them one connection after another, finds each kept in
+// src, and a cold start waits for the slowest Secrets Manager read rather than for the sum
+// of them. A read that fails is left to Build, which asks again and names the connection.
+func prefetch(ctx context.Context, src secrets.Source, cfg *config.File, role wiring.Role) {
+	conns, _ := wiring.Needs(cfg, role)
+	var wg sync.WaitGroup
+	for _, name := range conns {
+		if c, ok := cfg.Connection(name); ok && c.Secret != "" {
+			wg.Go(func() { _, _ = src.Lookup(ctx, c.Secret) })
+		}
+	}
+	wg.Wait()
 }
 
 // routedQueue is the queue a function with role works on: its own (the work queue, or the
