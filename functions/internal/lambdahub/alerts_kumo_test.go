@@ -3,8 +3,6 @@ package lambdahub_test
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -56,12 +54,8 @@ func TestAlertsCloseOnLambdaWhenALaterRunSucceeds(t *testing.T) {
 	kumo.PutSecret(t, prefix+"FREEE_HR", string(revoked))
 	slackSecret, _ := json.Marshal(map[string]string{"bot_token": slacktest.DefaultBotToken})
 	kumo.PutSecret(t, prefix+"SLACK", string(slackSecret))
-	yaml := e2eYAML(sb) + fmt.Sprintf("  slack:\n    vendor: slack\n    base_url: %s\n    secret: SLACK\nalerts: {chat: slack, channel: %s}\n", slack.BaseURL(), ops.ID)
-	yaml = strings.Replace(yaml, "max_receives: 5", "max_receives: 2", 1)
-	path := filepath.Join(t.TempDir(), "hub.yaml")
-	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	yaml := withSlackAlerts(hubText(sb.BaseURL(), sb.TokenURL(), ""), slack.BaseURL(), ops.ID)
+	path := writeHub(t, strings.Replace(yaml, "max_receives: 5", "max_receives: 2", 1))
 	env := mapEnv{
 		"URAKATA_QUEUE_URL": qs.URL, "URAKATA_DLQ_URL": qs.DeadLetterURL, "URAKATA_TABLE": kumo.Table(t),
 		"URAKATA_SECRET_PREFIX": prefix, "URAKATA_CONFIG": path, "URAKATA_MAX_RECEIVES": "2", "URAKATA_LOG_LEVEL": "error",
@@ -191,26 +185,4 @@ func TestAlertsCloseOnLambdaWhenALaterRunSucceeds(t *testing.T) {
 	if posts := opsPosts(); len(posts) != 6 || !strings.Contains(posts[5], "Recovered: flow timeclock-to-payroll delivered to freee-hr again") {
 		t.Fatalf("operations channel %q; want the second alert and its recovery", posts)
 	}
-}
-
-// e2eYAML is e2eConfig's hub.yaml for sb, with its connections left open for more.
-func e2eYAML(sb *freeetest.Server) string {
-	return `version: 1
-company: {zone: Asia/Tokyo}
-runtime: {workers: 4, lease: 30s, visibility: 30s, max_receives: 5}
-flows:
-  timeclock-to-payroll:
-    type: timeclock-to-payroll
-    source: freee-hr
-    target: freee-hr
-    trigger:
-      schedule: {cron: "0 6 1 * *", zone: Asia/Tokyo}
-    period: {closing_day: 0, prescribed_daily_minutes: 450, prescribed_start: "09:00", prescribed_end: "17:30", week_start: sunday}
-connections:
-  freee-hr:
-    vendor: freee-hr
-    base_url: ` + sb.BaseURL() + `
-    secret: FREEE_HR
-    settings: {company_id: 1, token_url: ` + sb.TokenURL() + `}
-`
 }

@@ -3,7 +3,6 @@ package lambdahub_test
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -13,7 +12,6 @@ import (
 	"github.com/urakata/urakata/connectors/slack/slacktest"
 	"github.com/urakata/urakata/functions/internal/lambdahub"
 	"github.com/urakata/urakata/shared/alerts"
-	"github.com/urakata/urakata/shared/config"
 	"github.com/urakata/urakata/shared/hub"
 	"github.com/urakata/urakata/shared/model"
 	"github.com/urakata/urakata/shared/queue"
@@ -84,21 +82,7 @@ func TestTheScheduleAlertsAConnectionToReconnect(t *testing.T) {
 	t.Cleanup(slack.Close)
 	ch, _ := slack.Channel(slacktest.ChannelBackOffice)
 
-	base := hubYAML(t, sb.BaseURL(), sb.TokenURL())
-	yaml, err := os.ReadFile(base.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := strings.Replace(string(yaml), "flows:\n", "  slack:\n    vendor: slack\n    base_url: "+slack.BaseURL()+"\n    secret: SLACK\nflows:\n", 1) +
-		"alerts: {chat: slack, channel: " + ch.ID + "}\n"
-	path := filepath.Join(t.TempDir(), "hub.yaml")
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(path, wiring.Vocabulary())
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := mustLoad(t, writeHub(t, withSlackAlerts(hubText(sb.BaseURL(), sb.TokenURL(), ""), slack.BaseURL(), ch.ID)))
 	db, err := sqlitedb.Open(t.Context(), filepath.Join(t.TempDir(), "hub.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -3,8 +3,6 @@ package lambdahub_test
 import (
 	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -15,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
-	"github.com/urakata/urakata/connectors/freee/freeetest"
 	"github.com/urakata/urakata/functions/internal/lambdahub"
 	"github.com/urakata/urakata/shared/awstest"
 	"github.com/urakata/urakata/shared/config"
@@ -138,35 +135,6 @@ func payMonth() (int, time.Month) {
 	return last.Year, last.Month
 }
 
-// e2eConfig writes the hub.yaml the functions are deployed with, pointed at the sandbox.
-func e2eConfig(t *testing.T, sb *freeetest.Server, dataDir string) string {
-	t.Helper()
-	yaml := `version: 1
-company: {zone: Asia/Tokyo}
-runtime: {data_dir: ` + strconv.Quote(dataDir) + `, workers: 4, lease: 30s, visibility: 30s, max_receives: 5}
-connections:
-  freee-hr:
-    vendor: freee-hr
-    base_url: ` + sb.BaseURL() + `
-    secret: FREEE_HR
-    settings: {company_id: 1, token_url: ` + sb.TokenURL() + `}
-flows:
-  timeclock-to-payroll:
-    type: timeclock-to-payroll
-    source: freee-hr
-    target: freee-hr
-    trigger:
-      schedule: {cron: "0 6 1 * *", zone: Asia/Tokyo}
-      webhook: {connection: freee-hr}
-    period: {closing_day: 0, prescribed_daily_minutes: 450, prescribed_start: "09:00", prescribed_end: "17:30", week_start: sunday}
-`
-	path := filepath.Join(t.TempDir(), "hub.yaml")
-	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 // The demo flow through the real function handlers on kumo ends as the embedded runtime
 // ends, record for record: the schedule function plans onto SQS, the worker function
 // delivers through the DynamoDB ledger to the freee sandbox, and a second sandbox of the
@@ -186,7 +154,7 @@ func TestEndToEndOnKumoMatchesTheEmbeddedRuntime(t *testing.T) {
 	kumo.PutSecret(t, prefix+"FREEE_HR", sandboxSecret())
 	env := mapEnv{
 		"URAKATA_QUEUE_URL": qs.URL, "URAKATA_DLQ_URL": qs.DeadLetterURL, "URAKATA_TABLE": table,
-		"URAKATA_SECRET_PREFIX": prefix, "URAKATA_CONFIG": e2eConfig(t, sbAWS, ""),
+		"URAKATA_SECRET_PREFIX": prefix, "URAKATA_CONFIG": writeHub(t, hubText(sbAWS.BaseURL(), sbAWS.TokenURL(), "")),
 		"URAKATA_MAX_RECEIVES": "5", "URAKATA_LOG_LEVEL": "error",
 	}
 	awsOpts := []func(*aws.Config){func(c *aws.Config) {
@@ -229,7 +197,7 @@ func TestEndToEndOnKumoMatchesTheEmbeddedRuntime(t *testing.T) {
 	}
 
 	// The same flow on the embedded runtime, on the twin sandbox.
-	lh, err := local.Open(t.Context(), mustLoad(t, e2eConfig(t, sbLocal, t.TempDir())), local.Options{
+	lh, err := local.Open(t.Context(), mustLoad(t, writeHub(t, hubText(sbLocal.BaseURL(), sbLocal.TokenURL(), t.TempDir()))), local.Options{
 		Secrets: secrets.Static{"FREEE_HR": sandboxSecret()}, Logger: quietLogger(),
 	})
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -147,16 +146,4 @@ func readRoutes(getenv func(string) string) (map[string]string, map[string]Queue
 		return nil, nil, err
 	}
 	return routes, functions, nil
-}
-
-// FlowsOf returns the flows Routes sends to function, sorted.
-func (e Env) FlowsOf(function string) []string {
-	var out []string
-	for flow, fn := range e.Routes {
-		if fn == function {
-			out = append(out, flow)
-		}
-	}
-	slices.Sort(out)
-	return out
 }

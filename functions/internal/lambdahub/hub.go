@@ -203,13 +203,6 @@ func (h *Hub) WorkerHandler() *Worker {
 	return w
 }
 
-func (h *Hub) clock() time.Time {
-	if h.now == nil {
-		return time.Now()
-	}
-	return h.now()
-}
-
 // newRunID names a run: sortable by when it started, unique by its random tail.
 func newRunID(now time.Time) string {
 	return now.UTC().Format("20060102T150405Z") + "-" + randomHex(6)

@@ -53,7 +53,7 @@ func (s *Schedule) Handle(ctx context.Context, in ScheduleInput) (ScheduleOutput
 	if !ok {
 		return ScheduleOutput{}, fmt.Errorf("schedule: flow %q: %w; hub.yaml has %v", in.Flow, ErrNoFlow, h.Config.FlowNames())
 	}
-	now := h.clock()
+	now := h.now()
 	runID := newRunID(now)
 	period, err := h.Parts.ResolvePeriod(in.Flow, "")
 	if err != nil {
@@ -84,7 +84,7 @@ func (s *Schedule) Handle(ctx context.Context, in ScheduleInput) (ScheduleOutput
 // takes its default): this function does not build the flow, so it cannot resolve one.
 func (s *Schedule) handOver(ctx context.Context, flow, function string) (ScheduleOutput, error) {
 	h := s.Hub
-	now := h.clock()
+	now := h.now()
 	out := ScheduleOutput{Flow: flow, RunID: newRunID(now), HandedTo: function}
 	job := hub.Job{Flow: flow, RunID: out.RunID, Trigger: "schedule", At: now.UTC()}
 	body, err := hub.Envelope{Kind: hub.KindJob, Job: &job}.Encode()

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,6 @@ import (
 	"github.com/urakata/urakata/shared/secrets"
 	"github.com/urakata/urakata/shared/sqlitedb"
 	"github.com/urakata/urakata/shared/store/sqlitestore"
-	"github.com/urakata/urakata/shared/wiring"
 )
 
 // fixture reads testdata/events/name.
@@ -41,13 +41,17 @@ func fixture(t *testing.T, name string) []byte {
 // The webhook token of the fixtures' freee connection.
 const fixtureToken = "tok-demo-Zq81"
 
-// hubYAML is a hub.yaml of one freee-hr connection at baseURL whose flow runs on a schedule
-// and on the connection's webhooks.
-func hubYAML(t *testing.T, baseURL, tokenURL string) *config.File {
-	t.Helper()
-	yaml := `version: 1
+// hubText is the hub.yaml the functions' tests deploy: one freee-hr connection at baseURL
+// whose flow runs on a schedule and on the connection's webhooks. dataDir, when set, is
+// the embedded runtime's data folder.
+func hubText(baseURL, tokenURL, dataDir string) string {
+	runtime := "workers: 4, lease: 30s, visibility: 30s, max_receives: 5"
+	if dataDir != "" {
+		runtime = "data_dir: " + strconv.Quote(dataDir) + ", " + runtime
+	}
+	return `version: 1
 company: {zone: Asia/Tokyo}
-runtime: {workers: 4, lease: 30s, visibility: 30s, max_receives: 5}
+runtime: {` + runtime + `}
 connections:
   freee-hr:
     vendor: freee-hr
@@ -64,15 +68,29 @@ flows:
       webhook: {connection: freee-hr}
     period: {closing_day: 0, prescribed_daily_minutes: 450, prescribed_start: "09:00", prescribed_end: "17:30", week_start: sunday}
 `
+}
+
+// writeHub writes hub.yaml text to a folder of its own and returns its path.
+func writeHub(t *testing.T, text string) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "hub.yaml")
-	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.Load(path, wiring.Vocabulary())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
+	return path
+}
+
+// hubYAML is hubText without a data folder, loaded as the functions load it.
+func hubYAML(t *testing.T, baseURL, tokenURL string) *config.File {
+	t.Helper()
+	return mustLoad(t, writeHub(t, hubText(baseURL, tokenURL, "")))
+}
+
+// withSlackAlerts adds to hub.yaml text (connections before flows) a Slack connection at
+// slackURL, with the secret SLACK, and an alerts section posting to its channel.
+func withSlackAlerts(text, slackURL, channel string) string {
+	slack := "  slack:\n    vendor: slack\n    base_url: " + slackURL + "\n    secret: SLACK\n"
+	return strings.Replace(text, "\nflows:\n", "\n"+slack+"flows:\n", 1) + "alerts: {chat: slack, channel: " + channel + "}\n"
 }
 
 // sandboxSecret is the freee sandbox's OAuth client, its first refresh token, and the
