@@ -8,7 +8,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// The table's key and TTL attributes, shared with the DynamoDB store adapter.
+// The table's key and TTL attributes, the names the DynamoDB store adapter
+// (shared/store/dynamostore) reads and writes.
 const (
 	PartitionKey = "pk"
 	SortKey      = "sk"
