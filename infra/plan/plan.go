@@ -192,23 +192,12 @@ func For(cfg *config.File) (*Plan, error) {
 		fn.Concurrency = Concurrency(vendors)
 		for _, flow := range fn.Flows {
 			f, _ := cfg.Flow(flow)
-			fn.Webhook = fn.Webhook || startedByWebhook(cfg, *f)
+			fn.Webhook = fn.Webhook || len(wiring.WebhookConnections(*f)) > 0
 			fn.Scheduled = fn.Scheduled || f.Trigger.Schedule != nil
 		}
 		p.Functions = append(p.Functions, fn)
 	}
 	return p, nil
-}
-
-// startedByWebhook reports whether webhooks start f: by its trigger, or by a connection
-// its type's AlsoTriggeredBy fields name (a push to a chat bot's kb_repo). It asks
-// wiring.Needs, the rule by which the webhook function builds its receivers and routes
-// their events, for the webhook connections of f alone, so the two cannot disagree.
-func startedByWebhook(cfg *config.File, f config.Flow) bool {
-	one := *cfg
-	one.Flows = []config.Flow{f}
-	conns, _ := wiring.Needs(&one, wiring.RoleWebhook)
-	return len(conns) > 0
 }
 
 // Routes is the functions' URAKATA_ROUTES: each flow a function of its own runs, as

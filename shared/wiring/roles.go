@@ -95,7 +95,7 @@ func Needs(cfg *config.File, role Role) (connections, flows []string) {
 	var fl []string
 	for _, f := range cfg.Flows {
 		if role == RoleWebhook {
-			for _, name := range webhookConnections(f) {
+			for _, name := range WebhookConnections(f) {
 				want[name] = true
 			}
 			continue

@@ -186,9 +186,10 @@ func (b *flowBuilder) build(f config.Flow) (hub.Flow, error) {
 	return flow, nil
 }
 
-// webhookConnections are the connections whose webhooks start f: its trigger's, and those
-// its type's AlsoTriggeredBy fields name.
-func webhookConnections(f config.Flow) []string {
+// WebhookConnections are the connections whose webhooks start f: its trigger's, and those
+// its type's AlsoTriggeredBy fields name (a push to a chat bot's kb_repo). The webhook role
+// builds their receivers and routes their events by it; infra lets a function take webhooks by it.
+func WebhookConnections(f config.Flow) []string {
 	var out []string
 	if wh := f.Trigger.Webhook; wh != nil {
 		out = append(out, wh.Connection)
@@ -302,7 +303,7 @@ func (p *Parts) Ingress(q queue.Queue, seen store.Deliveries, log *slog.Logger, 
 		}
 	}
 	for _, f := range p.Config.Flows {
-		for _, conn := range webhookConnections(f) {
+		for _, conn := range WebhookConnections(f) {
 			in.Routes[conn] = append(in.Routes[conn], f.Name)
 		}
 	}
