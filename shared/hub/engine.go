@@ -130,13 +130,11 @@ func (e *Engine) Plan(ctx context.Context, bf BoundFlow, run Run) (PlanStats, er
 			stats.Skipped++
 			return nil
 		}
-		body, err := Envelope{Kind: KindDelivery, Delivery: &d}.Encode()
+		m, err := d.Message()
 		if err != nil {
 			return fmt.Errorf("encode %s: %w", d.NaturalKey, err)
 		}
-		batch = append(batch, queue.Outgoing{Body: body, Attributes: map[string]string{
-			"kind": string(KindDelivery), "flow": bf.Name, "run_id": run.ID, "key": d.Key,
-		}})
+		batch = append(batch, m)
 		if len(batch) >= size {
 			sendErr = flush()
 			return sendErr

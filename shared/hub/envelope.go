@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/urakata/urakata/shared/queue"
 )
 
 // EnvelopeVersion is the version of the queue's wire format; a worker refuses what it does
@@ -121,4 +123,24 @@ type Job struct {
 	At      time.Time `json:"at"`
 	// Event is the webhook event that asked for the run, if one did.
 	Event *WebhookEvent `json:"event,omitempty"`
+}
+
+// Message is j as the queue carries it: its envelope, with the attributes the queue's
+// consumers route and log by (kind, flow, run_id).
+func (j Job) Message() (queue.Outgoing, error) {
+	body, err := Envelope{Kind: KindJob, Job: &j}.Encode()
+	if err != nil {
+		return queue.Outgoing{}, err
+	}
+	return queue.Outgoing{Body: body, Attributes: map[string]string{"kind": string(KindJob), "flow": j.Flow, "run_id": j.RunID}}, nil
+}
+
+// Message is d as the queue carries it: its envelope, with the attributes the queue's
+// consumers route and log by (kind, flow, run_id, key).
+func (d Delivery) Message() (queue.Outgoing, error) {
+	body, err := Envelope{Kind: KindDelivery, Delivery: &d}.Encode()
+	if err != nil {
+		return queue.Outgoing{}, err
+	}
+	return queue.Outgoing{Body: body, Attributes: map[string]string{"kind": string(KindDelivery), "flow": d.Flow, "run_id": d.RunID, "key": d.Key}}, nil
 }

@@ -197,3 +197,36 @@ func TestDecodePayload(t *testing.T) {
 		t.Errorf("DecodePayload error %v is not permanent; a payload that does not fit never will", err)
 	}
 }
+
+// A job and a delivery travel as their envelope, with the attributes the queue's consumers
+// route by: the Lambda router sends by "flow", the worker logs by "run_id" and "key".
+func TestMessagesCarryTheirEnvelopeAndRoutingAttributes(t *testing.T) {
+	t.Parallel()
+	job := hub.Job{Flow: "bot", RunID: "r1", Trigger: "webhook"}
+	m, err := job.Message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := hub.Decode(m.Body)
+	if err != nil || env.Kind != hub.KindJob || env.Job == nil || env.Job.Flow != "bot" {
+		t.Fatalf("job body decodes to %+v, %v", env, err)
+	}
+	if a := m.Attributes; a["kind"] != string(hub.KindJob) || a["flow"] != "bot" || a["run_id"] != "r1" || len(a) != 3 {
+		t.Errorf("job attributes %v", a)
+	}
+	d, err := hub.NewDelivery("payroll", "freee-hr", "employee/1/2026-10", "r2", map[string]int{"x": 1}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err = d.Message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err = hub.Decode(m.Body)
+	if err != nil || env.Kind != hub.KindDelivery || env.Delivery == nil || env.Delivery.Key != d.Key {
+		t.Fatalf("delivery body decodes to %+v, %v", env, err)
+	}
+	if a := m.Attributes; a["kind"] != string(hub.KindDelivery) || a["flow"] != "payroll" || a["run_id"] != "r2" || a["key"] != d.Key || len(a) != 4 {
+		t.Errorf("delivery attributes %v", a)
+	}
+}

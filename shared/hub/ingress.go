@@ -155,12 +155,11 @@ func (in *Ingress) enqueue(ctx context.Context, conn string, events []WebhookEve
 	jobsOf := func(ev *WebhookEvent) ([]queue.Outgoing, error) {
 		out := make([]queue.Outgoing, 0, len(in.Routes[conn]))
 		for _, flow := range in.Routes[conn] {
-			job := Job{Flow: flow, RunID: webhookRunID(conn, flow, ev.ID), Trigger: "webhook", At: now, Event: ev}
-			b, err := Envelope{Kind: KindJob, Job: &job}.Encode()
+			m, err := Job{Flow: flow, RunID: webhookRunID(conn, flow, ev.ID), Trigger: "webhook", At: now, Event: ev}.Message()
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, queue.Outgoing{Body: b, Attributes: map[string]string{"kind": string(KindJob), "flow": flow, "run_id": job.RunID}})
+			out = append(out, m)
 		}
 		return out, nil
 	}

@@ -183,11 +183,11 @@ func (h *Hub) watchRun(ctx context.Context, flow, runID string, since time.Time)
 }
 
 func (h *Hub) enqueueJob(ctx context.Context, job hub.Job) error {
-	b, err := hub.Envelope{Kind: hub.KindJob, Job: &job}.Encode()
+	m, err := job.Message()
 	if err != nil {
 		return err
 	}
-	return h.queue.Send(ctx, []queue.Outgoing{{Body: b, Attributes: map[string]string{"kind": string(hub.KindJob), "flow": job.Flow, "run_id": job.RunID}}})
+	return h.queue.Send(ctx, []queue.Outgoing{m})
 }
 
 func (h *Hub) now() time.Time {

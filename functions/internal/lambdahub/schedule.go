@@ -86,12 +86,9 @@ func (s *Schedule) handOver(ctx context.Context, flow, function string) (Schedul
 	h := s.Hub
 	now := h.now()
 	out := ScheduleOutput{Flow: flow, RunID: newRunID(now), HandedTo: function}
-	job := hub.Job{Flow: flow, RunID: out.RunID, Trigger: "schedule", At: now.UTC()}
-	body, err := hub.Envelope{Kind: hub.KindJob, Job: &job}.Encode()
+	m, err := hub.Job{Flow: flow, RunID: out.RunID, Trigger: "schedule", At: now.UTC()}.Message()
 	if err == nil {
-		err = h.Queue.Send(ctx, []queue.Outgoing{{Body: body, Attributes: map[string]string{
-			"kind": string(hub.KindJob), "flow": flow, "run_id": out.RunID,
-		}}})
+		err = h.Queue.Send(ctx, []queue.Outgoing{m})
 	}
 	if err != nil {
 		err = fmt.Errorf("flow %s: queue its run for the %s function: %w", flow, function, err)
