@@ -117,12 +117,9 @@ func checkKnowledgeBases(dir, hubPath string, cfg *config.File) error {
 		if f.Type != helpdesktype.TypeName {
 			continue
 		}
-		if repo, _ := f.Mapping["kb_repo"].(string); repo != "" {
+		kb, repo := helpdesktype.KB(f)
+		if repo != "" {
 			continue
-		}
-		kb, _ := f.Mapping["kb"].(string)
-		if kb == "" {
-			kb = helpdesktype.DefaultKB
 		}
 		if !filepath.IsLocal(kb) {
 			errs = append(errs, fmt.Errorf("flow %s: kb %q: in AWS a knowledge base is a folder relative to where make lambdas runs (or a GitHub repository, kb_repo:)", f.Name, kb))

@@ -71,12 +71,9 @@ func New(env hub.FlowEnv) (hub.Flow, error) {
 	f.rooms, _ = env.Target.(directRooms)
 	f.profiles, _ = env.Target.(hub.ChatProfiles)
 
-	dir := str("kb")
-	if dir == "" {
-		dir = DefaultKB
-	}
+	dir, repoConn := helpdesktype.KB(c)
 	src := faq.Dir(dir)
-	if name := str("kb_repo"); name != "" {
+	if name := repoConn; name != "" {
 		repo, ok := env.Connections[name].(repository)
 		if !ok {
 			return nil, fmt.Errorf("flow %s: mapping.kb_repo: connection %s cannot list a repository's Markdown files (want a github connection)", c.Name, name)

@@ -71,3 +71,15 @@ var Type = hub.FlowType{
 	// kagome's IPA dictionary (about 13 MB) stays out of the shared functions.
 	Function: FunctionName,
 }
+
+// KB says where a chat-helpdesk flow reads its knowledge base: the folder (mapping.kb, or
+// DefaultKB when left out) and the GitHub connection whose repository holds it
+// (mapping.kb_repo); repo is "" for a folder on disk, relative to where urakata runs.
+func KB(f config.Flow) (folder, repo string) {
+	folder, _ = f.Mapping["kb"].(string)
+	if folder == "" {
+		folder = DefaultKB
+	}
+	repo, _ = f.Mapping["kb_repo"].(string)
+	return folder, repo
+}
