@@ -46,8 +46,10 @@ import (
 	"github.com/urakata/urakata/shared/store"
 )
 
-// LeaseIndex is the name of the sparse index of unsettled claims that infra declares:
-// partition key "pending" (string), sort key "lease" (number), projection ALL.
+// LeaseIndex is the name of the sparse index of unsettled claims that Expired queries:
+// partition key "pending" (string), sort key "lease" (number), projection ALL. Nothing in
+// the hub calls Expired yet (a reclaimed claim is found by its redelivered message), so
+// infra does not declare the index; the conformance suite declares it to pin Expired.
 const LeaseIndex = "pending-leases"
 
 // DefaultSettledTTL is how long a settled ledger entry is kept when Options.SettledTTL is
