@@ -322,32 +322,19 @@ func (h *HR) workRecords(ctx context.Context, id int64, period model.PayPeriod) 
 	return records, nil
 }
 
-// applyPunches sets a day's clock-in, clock-out and breaks from its punches in time order.
-// Clocking out and in again on the same date leaves a gap that is counted as a break.
+// punchKinds are freee's time-clock types as model punches.
+var punchKinds = map[string]model.PunchKind{ClockIn: model.PunchIn, ClockOut: model.PunchOut, BreakBegin: model.PunchBreakStart, BreakEnd: model.PunchBreakEnd}
+
+// applyPunches sets a day's clock-in, clock-out and breaks from freee's time clocks, by the
+// rule model.AttendanceDay.ApplyPunches keeps for every time clock.
 func applyPunches(a *model.AttendanceDay, tcs []TimeClock, zone *time.Location) {
-	slices.SortStableFunc(tcs, func(x, y TimeClock) int { return x.Datetime.Compare(y.Datetime.Time) })
-	var breakStart, out time.Time
+	punches := make([]model.Punch, 0, len(tcs))
 	for _, tc := range tcs {
-		t := tc.Datetime.In(zone)
-		switch tc.Type {
-		case ClockIn:
-			if a.ClockIn.IsZero() {
-				a.ClockIn = t
-			} else if !out.IsZero() {
-				a.Breaks = append(a.Breaks, model.Interval{Start: out, End: t})
-			}
-			out = time.Time{}
-		case BreakBegin:
-			breakStart = t
-		case BreakEnd:
-			if !breakStart.IsZero() {
-				a.Breaks = append(a.Breaks, model.Interval{Start: breakStart, End: t})
-				breakStart = time.Time{}
-			}
-		case ClockOut:
-			a.ClockOut, out = t, t
+		if k, ok := punchKinds[tc.Type]; ok {
+			punches = append(punches, model.Punch{At: tc.Datetime.In(zone), Kind: k})
 		}
 	}
+	a.ApplyPunches(punches)
 }
 
 // applySegments takes a day's times from its work record when it has no punches.

@@ -248,32 +248,24 @@ func (k *KOT) Attendance(ctx context.Context, emp model.Employee, period model.P
 	return out, nil
 }
 
-// applyPunches sets a day's clock-in, clock-out and breaks from its punches in time order.
-func applyPunches(a *model.AttendanceDay, punches []Punch, zone *time.Location) {
-	punches = slices.Clone(punches)
-	slices.SortStableFunc(punches, func(x, y Punch) int { return x.Time.Compare(y.Time.Time) })
-	var pause, out time.Time
-	for _, p := range punches {
-		t := p.Time.In(zone)
-		switch p.Code {
-		case PunchClockIn:
-			if a.ClockIn.IsZero() {
-				a.ClockIn = t
-			} else if !out.IsZero() {
-				a.Breaks = append(a.Breaks, model.Interval{Start: out, End: t})
-			}
-			out = time.Time{}
-		case PunchBreakStart, PunchGoOut:
-			pause = t
-		case PunchBreakEnd, PunchGoBack:
-			if !pause.IsZero() {
-				a.Breaks = append(a.Breaks, model.Interval{Start: pause, End: t})
-				pause = time.Time{}
-			}
-		case PunchClockOut:
-			a.ClockOut, out = t, t
+// punchKinds are KOT's punch codes as model punches.
+var punchKinds = map[Code]model.PunchKind{
+	PunchClockIn: model.PunchIn, PunchClockOut: model.PunchOut,
+	PunchBreakStart: model.PunchBreakStart, PunchGoOut: model.PunchBreakStart,
+	PunchBreakEnd: model.PunchBreakEnd, PunchGoBack: model.PunchBreakEnd,
+}
+
+// applyPunches sets a day's clock-in, clock-out and breaks from KOT's time records, by the
+// rule model.AttendanceDay.ApplyPunches keeps for every time clock: going out and back
+// (外出・戻り) is a break like 休憩.
+func applyPunches(a *model.AttendanceDay, records []Punch, zone *time.Location) {
+	punches := make([]model.Punch, 0, len(records))
+	for _, p := range records {
+		if k, ok := punchKinds[p.Code]; ok {
+			punches = append(punches, model.Punch{At: p.Time.In(zone), Kind: k})
 		}
 	}
+	a.ApplyPunches(punches)
 }
 
 // dayInfo is what the daily attendance says of one employee's date beyond its punches.
