@@ -91,7 +91,9 @@ type TokenSourceConfig struct {
 	// TokenURL is the token endpoint ("" for DefaultTokenURL).
 	TokenURL string
 	Store    store.Tokens
-	// HTTP sends the token requests (nil: a client under TokenPolicy).
+	// HTTP sends the token requests (nil: a client under oauth.Policy, no proactive limit and
+	// a POST retried only when throttled; TokenSource itself resends a refresh whose answer
+	// was lost).
 	HTTP   *httpx.Client
 	Logger *slog.Logger
 	// RefreshAhead is how long before expiry a token is refreshed (default 5 minutes).
@@ -102,10 +104,6 @@ type TokenSourceConfig struct {
 // Xero's token endpoint, which rotates the refresh token safely and, within RefreshGrace,
 // resends a refresh whose answer was lost.
 type TokenSource = oauth.TokenSource
-
-// TokenPolicy is the policy for the token endpoint: no proactive limit, and a POST retried
-// by httpx only when throttled; TokenSource itself resends a refresh whose answer was lost.
-func TokenPolicy() httpx.Policy { return oauth.Policy(Vendor) }
 
 // NewTokenSource returns a token source for cfg.Connection.
 func NewTokenSource(cfg TokenSourceConfig) (*TokenSource, error) {
